@@ -1,0 +1,191 @@
+//! Connection settings with defaults, builder setters and validation.
+
+use crate::core::{Error, Millis};
+
+/// The default keepalive interval: 20 s, well inside Chrome's 30 s idle limit.
+pub const DEFAULT_KEEPALIVE_MS: u64 = 20_000;
+/// The shortest keepalive interval allowed.
+pub const MIN_KEEPALIVE_MS: u64 = 1_000;
+/// The longest keepalive interval allowed: it must beat the 30 s idle timer.
+pub const MAX_KEEPALIVE_MS: u64 = 29_000;
+/// The default keepalive message.
+pub const DEFAULT_KEEPALIVE_MESSAGE: &str = "keep alive";
+/// The default time a socket may take to open.
+pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
+/// The default time the closing handshake may take before the socket is dropped.
+pub const DEFAULT_CLOSE_TIMEOUT_MS: u64 = 5_000;
+/// The default largest message accepted by `send`, in bytes.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The application-level keepalive: a data message sent after `interval` of
+/// silence in both directions. Protocol pings do not reset Chrome's idle timer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keepalive {
+    /// Silence after which the message is sent.
+    pub interval: Millis,
+    /// The text message sent.
+    pub message: String,
+}
+
+impl Default for Keepalive {
+    fn default() -> Self {
+        Keepalive {
+            interval: Millis(DEFAULT_KEEPALIVE_MS),
+            message: DEFAULT_KEEPALIVE_MESSAGE.to_owned(),
+        }
+    }
+}
+
+/// Settings of one connection. Build with [`Config::default`] and the setters,
+/// then [`Config::validate`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    keepalive: Option<Keepalive>,
+    connect_timeout: Millis,
+    close_timeout: Millis,
+    max_message_bytes: usize,
+    protocols: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            keepalive: Some(Keepalive::default()),
+            connect_timeout: Millis(DEFAULT_CONNECT_TIMEOUT_MS),
+            close_timeout: Millis(DEFAULT_CLOSE_TIMEOUT_MS),
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            protocols: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Sets the keepalive interval in milliseconds (1 000 to 29 000).
+    pub fn keepalive_ms(mut self, ms: u64) -> Self {
+        let message = self.keepalive.map(|k| k.message).unwrap_or_default();
+        self.keepalive = Some(Keepalive {
+            interval: Millis(ms),
+            message: if message.is_empty() {
+                DEFAULT_KEEPALIVE_MESSAGE.to_owned()
+            } else {
+                message
+            },
+        });
+        self
+    }
+
+    /// Sets the keepalive message text.
+    pub fn keepalive_message(mut self, message: impl Into<String>) -> Self {
+        let interval = self
+            .keepalive
+            .map_or(Millis(DEFAULT_KEEPALIVE_MS), |k| k.interval);
+        self.keepalive = Some(Keepalive {
+            interval,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Turns the keepalive off: Chrome will stop an idle worker after 30 s.
+    pub fn without_keepalive(mut self) -> Self {
+        self.keepalive = None;
+        self
+    }
+
+    /// Sets how long a socket may take to open, in milliseconds.
+    pub fn connect_timeout_ms(mut self, ms: u64) -> Self {
+        self.connect_timeout = Millis(ms);
+        self
+    }
+
+    /// Sets how long the closing handshake may take, in milliseconds.
+    pub fn close_timeout_ms(mut self, ms: u64) -> Self {
+        self.close_timeout = Millis(ms);
+        self
+    }
+
+    /// Sets the largest message `send` accepts, in bytes.
+    pub fn max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes;
+        self
+    }
+
+    /// Sets the WebSocket subprotocols offered to the server.
+    pub fn protocols(mut self, protocols: Vec<String>) -> Self {
+        self.protocols = protocols;
+        self
+    }
+
+    /// The keepalive, if on.
+    pub fn keepalive(&self) -> Option<&Keepalive> {
+        self.keepalive.as_ref()
+    }
+
+    /// How long a socket may take to open.
+    pub fn connect_timeout(&self) -> Millis {
+        self.connect_timeout
+    }
+
+    /// How long the closing handshake may take.
+    pub fn close_timeout(&self) -> Millis {
+        self.close_timeout
+    }
+
+    /// The largest message `send` accepts, in bytes.
+    pub fn max_message(&self) -> usize {
+        self.max_message_bytes
+    }
+
+    /// The subprotocols offered to the server.
+    pub fn subprotocols(&self) -> &[String] {
+        &self.protocols
+    }
+
+    /// Checks every setting, returning the config or the first problem found.
+    pub fn validate(self) -> Result<Self, Error> {
+        if let Some(keepalive) = &self.keepalive {
+            let ms = keepalive.interval.get();
+            if !(MIN_KEEPALIVE_MS..=MAX_KEEPALIVE_MS).contains(&ms) {
+                return Err(Error::InvalidOption(format!(
+                    "keepaliveMs must be from {MIN_KEEPALIVE_MS} to {MAX_KEEPALIVE_MS} \
+                     (Chrome stops an idle worker after 30 000 ms), not {ms}; \
+                     use keepalive: false to turn it off"
+                )));
+            }
+            if keepalive.message.is_empty() {
+                return Err(Error::InvalidOption(
+                    "keepaliveMessage must not be empty".into(),
+                ));
+            }
+        }
+        check_range("connectTimeoutMs", self.connect_timeout.get(), 100, 300_000)?;
+        check_range("closeTimeoutMs", self.close_timeout.get(), 100, 60_000)?;
+        if self.max_message_bytes == 0 {
+            return Err(Error::InvalidOption(
+                "maxMessageBytes must be at least 1".into(),
+            ));
+        }
+        for protocol in &self.protocols {
+            let token = !protocol.is_empty()
+                && protocol
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+            if !token {
+                return Err(Error::InvalidOption(format!(
+                    "protocol {protocol:?} is not a valid subprotocol token"
+                )));
+            }
+        }
+        Ok(self)
+    }
+}
+
+fn check_range(name: &str, value: u64, min: u64, max: u64) -> Result<(), Error> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::InvalidOption(format!(
+            "{name} must be from {min} to {max}, not {value}"
+        )))
+    }
+}

@@ -1,0 +1,93 @@
+//! Typed errors of the core, each with a stable `kind` string for JS.
+
+use core::fmt;
+
+/// Everything that can go wrong in sw-websocket, as one typed value.
+///
+/// Each variant maps to a stable [`Error::kind`] string that JS callers branch on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The URL could not be parsed as an absolute `ws:` or `wss:` URL.
+    InvalidUrl(String),
+    /// The URL is `ws:` to a host that is not loopback; use `wss:`.
+    InsecureUrl(String),
+    /// An option has a wrong type or a value out of its range.
+    InvalidOption(String),
+    /// The close code is not 1000 or in 3000-4999.
+    InvalidCloseCode(u16),
+    /// The close reason is longer than 123 UTF-8 bytes.
+    CloseReasonTooLong(usize),
+    /// The message to send has a type that cannot be sent.
+    InvalidMessage(String),
+    /// The message is larger than the configured maximum.
+    MessageTooLarge {
+        /// The message's size in bytes.
+        size: usize,
+        /// The configured maximum in bytes.
+        max: usize,
+    },
+    /// `connect` was called while a connection is open or being opened.
+    AlreadyConnected,
+    /// The operation needs an open socket and there is none.
+    NotOpen,
+    /// The browser refused an operation on the socket.
+    Socket(String),
+    /// The socket did not open within the connect timeout.
+    ConnectTimeout,
+}
+
+impl Error {
+    /// The stable, snake_case name of this error's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidUrl(_) => "invalid_url",
+            Error::InsecureUrl(_) => "insecure_url",
+            Error::InvalidOption(_) => "invalid_option",
+            Error::InvalidCloseCode(_) => "invalid_close_code",
+            Error::CloseReasonTooLong(_) => "close_reason_too_long",
+            Error::InvalidMessage(_) => "invalid_message",
+            Error::MessageTooLarge { .. } => "message_too_large",
+            Error::AlreadyConnected => "already_connected",
+            Error::NotOpen => "not_open",
+            Error::Socket(_) => "socket",
+            Error::ConnectTimeout => "connect_timeout",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidUrl(why) => write!(f, "invalid WebSocket URL: {why}"),
+            Error::InsecureUrl(host) => write!(
+                f,
+                "insecure URL: ws:// is allowed only to localhost, 127.0.0.0/8 and [::1], \
+                 not to {host}; use wss://"
+            ),
+            Error::InvalidOption(why) => write!(f, "invalid option: {why}"),
+            Error::InvalidCloseCode(code) => write!(
+                f,
+                "invalid close code {code}: use 1000 or a code from 3000 to 4999"
+            ),
+            Error::CloseReasonTooLong(len) => write!(
+                f,
+                "close reason is {len} UTF-8 bytes long, at most 123 are allowed"
+            ),
+            Error::InvalidMessage(why) => write!(f, "invalid message: {why}"),
+            Error::MessageTooLarge { size, max } => write!(
+                f,
+                "message of {size} bytes is larger than the maximum of {max} bytes"
+            ),
+            Error::AlreadyConnected => write!(
+                f,
+                "already connected or connecting: close() first to connect elsewhere"
+            ),
+            Error::NotOpen => write!(f, "the socket is not open"),
+            Error::Socket(why) => write!(f, "socket error: {why}"),
+            Error::ConnectTimeout => write!(f, "the socket did not open in time"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

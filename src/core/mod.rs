@@ -1,0 +1,32 @@
+//! The sans-IO core: a deterministic connection state machine.
+//!
+//! It has no sockets, no timers and no clock of its own. The shell feeds it
+//! events with `handle_*` and carries out what `poll_action` asks, re-arming
+//! one timer from `poll_timeout`. Everything here builds and tests natively.
+
+mod close;
+mod config;
+mod connection;
+mod error;
+mod message;
+mod options;
+mod state;
+mod status;
+mod time;
+mod timer;
+mod url;
+
+pub use close::{CloseInfo, CloseRequest, MAX_CLOSE_REASON_BYTES, NORMAL_CLOSURE};
+pub use config::{
+    Config, Keepalive, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
+    DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES, MAX_KEEPALIVE_MS,
+    MIN_KEEPALIVE_MS,
+};
+pub use connection::{Action, Connection, Event, Sent};
+pub use error::Error;
+pub use message::Message;
+pub use options::{Options, Protocols};
+pub use state::ConnState;
+pub use status::{Counters, ErrorInfo, Status};
+pub use time::{Millis, Timestamp};
+pub use url::WsUrl;

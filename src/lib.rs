@@ -1,0 +1,36 @@
+//! # sw-websocket
+//!
+//! A WebSocket for Chrome MV3 extension service workers, in Rust compiled to
+//! WebAssembly. Chrome stops an idle extension worker after 30 s; since
+//! Chrome 116 WebSocket data messages reset that timer. sw-websocket sends an
+//! application keepalive only when no data moved for `keepaliveMs` (20 s by
+//! default), so a connected worker stays alive without extra traffic.
+//!
+//! The crate has two halves:
+//! - [`core`]: a sans-IO state machine (`handle_*` in, `poll_*` out, time
+//!   passed in) that builds and tests natively;
+//! - `browser` (wasm32 only): the shell around `web_sys::WebSocket` and the
+//!   `SwWebSocket` class exported to JS.
+//!
+//! ```
+//! use sw_websocket::core::{Action, Config, Connection, Timestamp};
+//!
+//! let mut conn = Connection::new();
+//! conn.connect(Timestamp(0), "ws://127.0.0.1:8080/ws", Config::default())
+//!     .expect("a loopback ws:// URL is allowed");
+//! assert!(matches!(conn.poll_action(), Some(Action::Open { .. })));
+//! conn.handle_open(Timestamp(10));
+//! // 20 s of silence later the core asks for the keepalive message.
+//! conn.handle_timeout(Timestamp(20_010));
+//! assert!(matches!(conn.poll_action(), Some(Action::Send(_))));
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod browser;
+
+#[cfg(target_arch = "wasm32")]
+pub use browser::SwWebSocket;

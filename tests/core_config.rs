@@ -1,0 +1,146 @@
+//! Config, URL policy and close validation: each bad input gets its typed error.
+
+use sw_websocket::core::{CloseRequest, Config, Error, Options, WsUrl};
+
+#[test]
+fn defaults_are_documented_values() {
+    let config = Config::default().validate().expect("defaults are valid");
+    let keepalive = config.keepalive().expect("on by default");
+    assert_eq!(keepalive.interval.get(), 20_000);
+    assert_eq!(keepalive.message, "keep alive");
+    assert_eq!(config.connect_timeout().get(), 10_000);
+}
+
+#[test]
+fn keepalive_range_is_1000_to_29000() {
+    for ok in [1_000, 15_000, 29_000] {
+        assert!(
+            Config::default().keepalive_ms(ok).validate().is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in [0, 999, 29_001, 30_000, 60_000] {
+        let err = Config::default().keepalive_ms(bad).validate().unwrap_err();
+        assert_eq!(err.kind(), "invalid_option", "{bad}");
+    }
+    assert!(Config::default().without_keepalive().validate().is_ok());
+}
+
+#[test]
+fn url_policy() {
+    let ok = [
+        "wss://example.com/socket",
+        "wss://example.com:8443/a?b=c",
+        "WSS://Example.COM",
+        "ws://localhost:8080/ws",
+        "ws://127.0.0.1:1/",
+        "ws://127.255.0.9/ws",
+        "ws://[::1]:9000/ws",
+        "wss://[2001:db8::1]/x",
+    ];
+    for url in ok {
+        assert!(WsUrl::parse(url).is_ok(), "{url} should pass");
+    }
+    let insecure = [
+        "ws://example.com/ws",
+        "ws://10.0.0.1/ws",
+        "ws://192.168.1.1:80",
+        "ws://[2001:db8::1]/",
+        "ws://localhost.example.com/",
+    ];
+    for url in insecure {
+        assert_eq!(
+            WsUrl::parse(url).unwrap_err().kind(),
+            "insecure_url",
+            "{url}"
+        );
+    }
+    let invalid = [
+        "",
+        "/relative",
+        "example.com/ws",
+        "http://localhost/ws",
+        "https://example.com/",
+        "ftp://example.com/",
+        "wss://",
+        "wss://:443/",
+        "wss://exa mple.com/",
+        "wss://example.com/#frag",
+        "wss://user:pw@example.com/",
+        "wss://example.com:99999/",
+        "wss://example.com:12a/",
+        "wss://[::1/",
+        "wss://[nope]/",
+    ];
+    for url in invalid {
+        assert_eq!(
+            WsUrl::parse(url).unwrap_err().kind(),
+            "invalid_url",
+            "{url:?}"
+        );
+    }
+}
+
+#[test]
+fn close_codes_and_reasons() {
+    for ok in [1000, 3000, 4000, 4999] {
+        assert!(CloseRequest::new(Some(ok), None).is_ok(), "{ok}");
+    }
+    for bad in [0, 999, 1001, 1005, 1006, 1011, 2999, 5000, 65535] {
+        assert_eq!(
+            CloseRequest::new(Some(bad), None).unwrap_err(),
+            Error::InvalidCloseCode(bad)
+        );
+    }
+    let max = "é".repeat(61) + "a"; // 123 bytes
+    assert!(CloseRequest::new(None, Some(&max)).is_ok());
+    let long = "a".repeat(124);
+    assert_eq!(
+        CloseRequest::new(None, Some(&long)).unwrap_err(),
+        Error::CloseReasonTooLong(124)
+    );
+    let request = CloseRequest::new(None, None).expect("defaults");
+    assert_eq!((request.code(), request.reason()), (1000, ""));
+}
+
+fn options(json: &str) -> Result<Config, Error> {
+    let options: Options = serde_json::from_str(json).expect("json parses into Options");
+    options.into_config()
+}
+
+#[test]
+fn options_from_js_are_checked() {
+    let config = options(r#"{"keepaliveMs": 5000, "keepaliveMessage": "ping"}"#).expect("ok");
+    let keepalive = config.keepalive().expect("on");
+    assert_eq!(
+        (keepalive.interval.get(), keepalive.message.as_str()),
+        (5000, "ping")
+    );
+    assert!(options(r#"{"keepalive": false}"#)
+        .expect("ok")
+        .keepalive()
+        .is_none());
+    for bad in [
+        r#"{"keepaliveMs": -1}"#,
+        r#"{"keepaliveMs": 1.5}"#,
+        r#"{"keepaliveMs": 30000}"#,
+        r#"{"keepalive": false, "keepaliveMs": 5000}"#,
+        r#"{"connectTimeoutMs": 0}"#,
+        r#"{"protocols": ["a b"]}"#,
+        r#"{"keepaliveMessage": ""}"#,
+        r#"{"maxMessageBytes": 0}"#,
+    ] {
+        assert_eq!(options(bad).unwrap_err().kind(), "invalid_option", "{bad}");
+    }
+    assert!(serde_json::from_str::<Options>(r#"{"keepAliveMs": 5000}"#).is_err());
+    let config = options(r#"{"protocols": "chat"}"#).expect("ok");
+    assert_eq!(config.subprotocols(), ["chat"]);
+}
+
+#[test]
+fn errors_have_stable_kinds_and_readable_messages() {
+    let err = WsUrl::parse("ws://example.com").unwrap_err();
+    assert!(err.to_string().contains("wss://"), "{err}");
+    let err = CloseRequest::new(Some(1001), None).unwrap_err();
+    assert!(err.to_string().contains("3000"), "{err}");
+}

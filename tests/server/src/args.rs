@@ -1,0 +1,46 @@
+//! Command-line options.
+
+/// The usage text.
+pub const USAGE: &str = "usage: sw-test-server [--port N] [--push-ms N] [--keepalive-text TEXT]
+
+  --port N             port on 127.0.0.1 (default 0: a free one)
+  --push-ms N          push {\"type\":\"push\",\"n\":K} to every client every N ms
+  --keepalive-text T   text counted as a keepalive and not echoed (default \"keep alive\")";
+
+/// The server's options.
+#[derive(Clone, Debug)]
+pub struct Args {
+    pub port: u16,
+    pub push_ms: Option<u64>,
+    pub keepalive_text: String,
+}
+
+impl Args {
+    pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
+        let mut args = Args {
+            port: 0,
+            push_ms: None,
+            keepalive_text: "keep alive".into(),
+        };
+        while let Some(flag) = argv.next() {
+            let mut value = || argv.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--port" => args.port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
+                "--push-ms" => {
+                    let ms: u64 = value()?.parse().map_err(|e| format!("--push-ms: {e}"))?;
+                    if ms == 0 {
+                        return Err("--push-ms must be at least 1".into());
+                    }
+                    args.push_ms = Some(ms);
+                }
+                "--keepalive-text" => args.keepalive_text = value()?,
+                "-h" | "--help" => {
+                    println!("{USAGE}");
+                    std::process::exit(0);
+                }
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        Ok(args)
+    }
+}

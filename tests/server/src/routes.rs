@@ -1,0 +1,83 @@
+//! HTTP routes: the socket, the stats and the test controls.
+
+use crate::stats::{Command, Hub};
+use crate::ws;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// The routes of the server.
+pub fn router(hub: Arc<Hub>) -> Router {
+    Router::new()
+        .route("/ws", get(socket))
+        .route("/ws/{*rest}", get(socket))
+        .route("/stats", get(stats))
+        .route("/control/push", get(push).post(push))
+        .route("/control/close", get(close).post(close))
+        .route("/health", get(|| async { cors("ok".into_response()) }))
+        .with_state(hub)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Params {
+    tag: Option<String>,
+    text: Option<String>,
+    code: Option<u16>,
+    reason: Option<String>,
+}
+
+async fn socket(
+    State(hub): State<Arc<Hub>>,
+    Query(params): Query<Params>,
+    uri: axum::http::Uri,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    match upgrade {
+        Ok(upgrade) => {
+            let path = uri.path().to_owned();
+            upgrade
+                .max_message_size(64 << 20)
+                .max_frame_size(64 << 20)
+                .on_upgrade(move |socket| ws::serve(hub, socket, path, params.tag))
+        }
+        Err(_) => (
+            StatusCode::UPGRADE_REQUIRED,
+            [(header::UPGRADE, "websocket")],
+            "Expected Upgrade: websocket",
+        )
+            .into_response(),
+    }
+}
+
+async fn stats(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Response {
+    cors(axum::Json(hub.stats(params.tag.as_deref())).into_response())
+}
+
+async fn push(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Response {
+    let text = params.text.unwrap_or_else(|| "push".into());
+    let sent = hub.broadcast(params.tag.as_deref(), || Command::Text(text.clone()));
+    cors(axum::Json(serde_json::json!({ "sent": sent })).into_response())
+}
+
+async fn close(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Response {
+    let code = params.code.unwrap_or(1000);
+    let reason = params.reason.unwrap_or_default();
+    let closed = hub.broadcast(params.tag.as_deref(), || {
+        Command::Close(code, reason.clone())
+    });
+    cors(axum::Json(serde_json::json!({ "closed": closed })).into_response())
+}
+
+fn cors(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::HeaderValue::from_static("*"),
+    );
+    response
+}

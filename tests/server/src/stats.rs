@@ -1,0 +1,207 @@
+//! What the server saw, per connection, and the channels to reach live ones.
+
+use crate::args::Args;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// A command for one live connection's task.
+#[derive(Debug)]
+pub enum Command {
+    /// Send this text message.
+    Text(String),
+    /// Close with this code and reason.
+    Close(u16, String),
+}
+
+/// One connection's record.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnRecord {
+    pub id: u64,
+    pub path: String,
+    pub tag: Option<String>,
+    pub opened_at: u64,
+    pub closed_at: Option<u64>,
+    pub close_code: Option<u16>,
+    pub close_reason: Option<String>,
+    /// Data frames received, keepalives included.
+    pub frames: u64,
+    /// Application messages received (keepalives excluded).
+    pub messages: u64,
+    pub keepalives: u64,
+    pub text_messages: u64,
+    pub binary_messages: u64,
+    pub bytes: u64,
+    pub last_frame_at: u64,
+    /// The largest time between the open and the first frame, or between frames.
+    pub max_gap_ms: u64,
+    /// For a live connection, the time since the last frame (or the open).
+    pub current_gap_ms: u64,
+    /// The last text messages received (at most 20, keepalives excluded).
+    pub last_texts: Vec<String>,
+}
+
+/// Shared server state.
+pub struct Hub {
+    pub args: Args,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    next_id: u64,
+    records: Vec<ConnRecord>,
+    live: HashMap<u64, mpsc::UnboundedSender<Command>>,
+}
+
+impl Hub {
+    pub fn new(args: Args) -> Self {
+        Hub {
+            args,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+        let mut guard = match self.inner.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+
+    /// Records a new connection and returns its id.
+    pub fn open(
+        &self,
+        path: String,
+        tag: Option<String>,
+        tx: mpsc::UnboundedSender<Command>,
+    ) -> u64 {
+        let now = now_ms();
+        self.with(|inner| {
+            inner.next_id += 1;
+            let id = inner.next_id;
+            inner.records.push(ConnRecord {
+                id,
+                path,
+                tag,
+                opened_at: now,
+                closed_at: None,
+                close_code: None,
+                close_reason: None,
+                frames: 0,
+                messages: 0,
+                keepalives: 0,
+                text_messages: 0,
+                binary_messages: 0,
+                bytes: 0,
+                last_frame_at: now,
+                max_gap_ms: 0,
+                current_gap_ms: 0,
+                last_texts: Vec::new(),
+            });
+            inner.live.insert(id, tx);
+            id
+        })
+    }
+
+    /// Records a data frame; `text` is `None` for binary.
+    pub fn frame(&self, id: u64, text: Option<&str>, len: usize) {
+        let now = now_ms();
+        let keepalive = text == Some(self.args.keepalive_text.as_str());
+        self.with(|inner| {
+            let Some(rec) = inner.records.iter_mut().find(|r| r.id == id) else {
+                return;
+            };
+            rec.max_gap_ms = rec.max_gap_ms.max(now.saturating_sub(rec.last_frame_at));
+            rec.last_frame_at = now;
+            rec.frames += 1;
+            rec.bytes += len as u64;
+            if keepalive {
+                rec.keepalives += 1;
+                return;
+            }
+            rec.messages += 1;
+            match text {
+                Some(text) => {
+                    rec.text_messages += 1;
+                    if rec.last_texts.len() == 20 {
+                        rec.last_texts.remove(0);
+                    }
+                    rec.last_texts.push(text.chars().take(200).collect());
+                }
+                None => rec.binary_messages += 1,
+            }
+        });
+    }
+
+    /// Records the end of a connection.
+    pub fn close(&self, id: u64, code: Option<u16>, reason: Option<String>) {
+        let now = now_ms();
+        self.with(|inner| {
+            inner.live.remove(&id);
+            if let Some(rec) = inner.records.iter_mut().find(|r| r.id == id) {
+                if rec.closed_at.is_none() {
+                    rec.closed_at = Some(now);
+                    rec.close_code = code;
+                    rec.close_reason = reason;
+                }
+            }
+        });
+    }
+
+    /// Sends a command to every live connection (or those with `tag`); returns how many.
+    pub fn broadcast(&self, tag: Option<&str>, make: impl Fn() -> Command) -> usize {
+        self.with(|inner| {
+            let wanted: Vec<u64> = inner
+                .records
+                .iter()
+                .filter(|r| r.closed_at.is_none() && (tag.is_none() || r.tag.as_deref() == tag))
+                .map(|r| r.id)
+                .collect();
+            wanted
+                .iter()
+                .filter_map(|id| inner.live.get(id))
+                .filter(|tx| tx.send(make()).is_ok())
+                .count()
+        })
+    }
+
+    /// The stats document, for all connections or those with `tag`.
+    pub fn stats(&self, tag: Option<&str>) -> serde_json::Value {
+        let now = now_ms();
+        self.with(|inner| {
+            let records: Vec<ConnRecord> = inner
+                .records
+                .iter()
+                .filter(|r| tag.is_none() || r.tag.as_deref() == tag)
+                .cloned()
+                .map(|mut r| {
+                    if r.closed_at.is_none() {
+                        r.current_gap_ms = now.saturating_sub(r.last_frame_at);
+                    }
+                    r
+                })
+                .collect();
+            serde_json::json!({
+                "now": now,
+                "connections": records.len(),
+                "openNow": records.iter().filter(|r| r.closed_at.is_none()).count(),
+                "messages": records.iter().map(|r| r.messages).sum::<u64>(),
+                "keepalives": records.iter().map(|r| r.keepalives).sum::<u64>(),
+                "perConnection": records,
+            })
+        })
+    }
+}

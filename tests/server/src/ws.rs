@@ -1,0 +1,70 @@
+//! One WebSocket connection: echo, keepalive accounting, pushes and closes.
+
+use crate::stats::{Command, Hub};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Serves one upgraded socket until it closes.
+pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Option<String>) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let id = hub.open(path, tag, tx);
+    let mut close: Option<(u16, String)> = None;
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    hub.frame(id, Some(text.as_str()), text.len());
+                    if text.as_str() != hub.args.keepalive_text
+                        && socket.send(Message::Text(text)).await.is_err()
+                    {
+                        break;
+                    }
+                }
+                Some(Ok(Message::Binary(bytes))) => {
+                    hub.frame(id, None, bytes.len());
+                    if socket.send(Message::Binary(bytes)).await.is_err() {
+                        break;
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    close = Some(match frame {
+                        Some(f) => (f.code, f.reason.to_string()),
+                        None => (1005, String::new()),
+                    });
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            },
+            command = rx.recv() => match command {
+                Some(Command::Text(text)) => {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Some(Command::Close(code, reason)) => {
+                    let frame = CloseFrame { code, reason: reason.into() };
+                    let _ = socket.send(Message::Close(Some(frame))).await;
+                }
+                None => {}
+            },
+        }
+    }
+    match close {
+        Some((code, reason)) => hub.close(id, Some(code), Some(reason)),
+        None => hub.close(id, None, None),
+    }
+}
+
+/// Pushes `{"type":"push","n":K}` to every live connection every `every_ms`.
+pub async fn push_loop(hub: Arc<Hub>, every_ms: u64) {
+    let mut ticker = tokio::time::interval(Duration::from_millis(every_ms));
+    let mut n: u64 = 0;
+    loop {
+        ticker.tick().await;
+        n += 1;
+        let text = format!("{{\"type\":\"push\",\"n\":{n}}}");
+        hub.broadcast(None, || Command::Text(text.clone()));
+    }
+}
