@@ -210,6 +210,19 @@ impl Connection {
         self.report(error);
     }
 
+    /// The browser refused to create the socket (its constructor threw).
+    pub fn handle_open_failed(&mut self, _now: Timestamp, message: &str) {
+        if !self.phase.is_connecting() {
+            return;
+        }
+        self.report(Error::Socket(message.to_owned()));
+        self.finish_close(CloseInfo {
+            code: 1006,
+            reason: message.chars().take(123).collect(),
+            was_clean: false,
+        });
+    }
+
     /// Runs every timer whose deadline is at or before `now`.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         while let Some(timer) = self.timers.take_expired(now) {

@@ -35,6 +35,10 @@ pub enum Error {
     Socket(String),
     /// The socket did not open within the connect timeout.
     ConnectTimeout,
+    /// A runtime message to the worker was not a known command.
+    InvalidCommand(String),
+    /// A call came in while another was still running (a listener calling back).
+    Reentrant,
 }
 
 impl Error {
@@ -52,6 +56,8 @@ impl Error {
             Error::NotOpen => "not_open",
             Error::Socket(_) => "socket",
             Error::ConnectTimeout => "connect_timeout",
+            Error::InvalidCommand(_) => "invalid_command",
+            Error::Reentrant => "reentrant",
         }
     }
 }
@@ -86,6 +92,11 @@ impl fmt::Display for Error {
             Error::NotOpen => write!(f, "the socket is not open"),
             Error::Socket(why) => write!(f, "socket error: {why}"),
             Error::ConnectTimeout => write!(f, "the socket did not open in time"),
+            Error::InvalidCommand(why) => write!(f, "invalid command: {why}"),
+            Error::Reentrant => write!(
+                f,
+                "called while sw-websocket was busy with another call; try again from a microtask"
+            ),
         }
     }
 }

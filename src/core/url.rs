@@ -52,7 +52,7 @@ impl WsUrl {
         if authority.contains('@') {
             return Err(invalid("credentials in the URL are not allowed"));
         }
-        let host = parse_host_port(authority).map_err(|why| invalid(why))?;
+        let host = parse_host_port(authority).map_err(invalid)?;
         if !secure && !is_loopback(&host) {
             return Err(Error::InsecureUrl(host));
         }
@@ -107,7 +107,7 @@ fn parse_host_port(authority: &str) -> Result<String, &'static str> {
         if !port.is_empty() && (port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit())) {
             return Err("invalid port");
         }
-        if port.parse::<u32>().map_or(false, |p| p > 65535) {
+        if port.parse::<u32>().is_ok_and(|p| p > 65535) {
             return Err("port out of range");
         }
     }

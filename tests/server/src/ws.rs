@@ -37,18 +37,19 @@ pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Opti
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => break,
             },
-            command = rx.recv() => match command {
-                Some(Command::Text(text)) => {
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        break;
+            command = rx.recv() => {
+                let delivered = match command {
+                    Some(Command::Text(text)) => socket.send(Message::Text(text.into())).await.is_ok(),
+                    Some(Command::Close(code, reason)) => {
+                        let frame = CloseFrame { code, reason: reason.into() };
+                        socket.send(Message::Close(Some(frame))).await.is_ok()
                     }
+                    None => true,
+                };
+                if !delivered {
+                    break;
                 }
-                Some(Command::Close(code, reason)) => {
-                    let frame = CloseFrame { code, reason: reason.into() };
-                    let _ = socket.send(Message::Close(Some(frame))).await;
-                }
-                None => {}
-            },
+            }
         }
     }
     match close {

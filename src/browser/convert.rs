@@ -1,0 +1,132 @@
+//! Conversions at the JS boundary: values in, typed errors and plain objects out.
+
+use crate::core::{Error, Event, Message};
+use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A JS `Error` with `name` "SwWebSocketError" and a `kind` to branch on.
+pub(crate) fn js_error(error: &Error) -> JsValue {
+    let e = js_sys::Error::new(&error.to_string());
+    e.set_name("SwWebSocketError");
+    let _ = Reflect::set(&e, &"kind".into(), &error.kind().into());
+    e.into()
+}
+
+/// A plain `{kind, message}` object, for replies that cross `sendMessage`.
+pub(crate) fn error_object(error: &Error) -> JsValue {
+    object(&[
+        ("kind", error.kind().into()),
+        ("message", error.to_string().into()),
+    ])
+}
+
+/// A plain object from key/value pairs.
+pub(crate) fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
+    }
+    obj.into()
+}
+
+/// A serde value as a JSON-compatible JS value (maps as objects, `None` as null).
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// A message from what JS passed to `send`: a string, an ArrayBuffer or a view.
+pub(crate) fn message_from_js(data: &JsValue) -> Result<Message, Error> {
+    if let Some(text) = data.as_string() {
+        return Ok(Message::Text(text));
+    }
+    if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
+        return Ok(Message::Binary(Uint8Array::new(buffer).to_vec()));
+    }
+    if ArrayBuffer::is_view(data) {
+        let buffer = Reflect::get(data, &"buffer".into()).unwrap_or(JsValue::UNDEFINED);
+        let offset = number(data, "byteOffset");
+        let length = number(data, "byteLength");
+        if let (Some(buffer), Some(offset), Some(length)) =
+            (buffer.dyn_ref::<ArrayBuffer>(), offset, length)
+        {
+            return Ok(Message::Binary(
+                Uint8Array::new_with_byte_offset_and_length(buffer, offset, length).to_vec(),
+            ));
+        }
+        return Err(Error::InvalidMessage(
+            "views over a SharedArrayBuffer cannot be sent; copy them first".into(),
+        ));
+    }
+    Err(Error::InvalidMessage(format!(
+        "send takes a string, an ArrayBuffer or a typed array, not {}",
+        type_name(data)
+    )))
+}
+
+fn number(obj: &JsValue, key: &str) -> Option<u32> {
+    Reflect::get(obj, &key.into())
+        .ok()?
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0 && *n <= u32::MAX as f64)
+        .map(|n| n as u32)
+}
+
+/// A short name of a JS value's type, for error messages.
+pub(crate) fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".into();
+    }
+    if value.is_object() {
+        let name = Reflect::get(value, &"constructor".into())
+            .ok()
+            .and_then(|c| Reflect::get(&c, &"name".into()).ok())
+            .and_then(|n| n.as_string())
+            .filter(|n| !n.is_empty());
+        if let Some(name) = name {
+            return name;
+        }
+    }
+    value.js_typeof().as_string().unwrap_or_default()
+}
+
+/// A message as JS sees it: a string or an ArrayBuffer.
+pub(crate) fn message_to_js(message: &Message) -> JsValue {
+    match message {
+        Message::Text(text) => JsValue::from_str(text),
+        Message::Binary(bytes) => Uint8Array::from(bytes.as_slice()).buffer().into(),
+    }
+}
+
+/// The event's type name and the plain object handed to listeners.
+pub(crate) fn event_to_js(event: &Event) -> (&'static str, JsValue) {
+    match event {
+        Event::State(state) => (
+            "state",
+            object(&[("type", "state".into()), ("state", state.as_str().into())]),
+        ),
+        Event::Open => ("open", object(&[("type", "open".into())])),
+        Event::Message(message) => (
+            "message",
+            object(&[
+                ("type", "message".into()),
+                ("data", message_to_js(message)),
+                ("binary", matches!(message, Message::Binary(_)).into()),
+            ]),
+        ),
+        Event::Close(info) => (
+            "close",
+            object(&[
+                ("type", "close".into()),
+                ("code", info.code.into()),
+                ("reason", info.reason.as_str().into()),
+                ("wasClean", info.was_clean.into()),
+            ]),
+        ),
+        Event::Error(error) => (
+            "error",
+            object(&[("type", "error".into()), ("error", js_error(error))]),
+        ),
+    }
+}

@@ -1,0 +1,51 @@
+//! The JS listeners of an `SwWebSocket`, by event type.
+
+use crate::core::Error;
+use js_sys::Function;
+
+/// The event types an `SwWebSocket` dispatches.
+pub(crate) const EVENT_TYPES: [&str; 5] = ["open", "message", "close", "error", "state"];
+
+/// Listener functions by event type, each at most once (as in the DOM).
+#[derive(Default)]
+pub(crate) struct Listeners {
+    by_type: [Vec<Function>; EVENT_TYPES.len()],
+}
+
+fn index_of(kind: &str) -> Result<usize, Error> {
+    EVENT_TYPES.iter().position(|t| *t == kind).ok_or_else(|| {
+        Error::InvalidOption(format!(
+            "unknown event type {kind:?}; use one of {}",
+            EVENT_TYPES.join(", ")
+        ))
+    })
+}
+
+impl Listeners {
+    pub(crate) fn add(&mut self, kind: &str, f: Function) -> Result<(), Error> {
+        let index = index_of(kind)?;
+        if let Some(list) = self.by_type.get_mut(index) {
+            if !list.iter().any(|g| g == &f) {
+                list.push(f);
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn remove(&mut self, kind: &str, f: &Function) -> Result<(), Error> {
+        let index = index_of(kind)?;
+        if let Some(list) = self.by_type.get_mut(index) {
+            list.retain(|g| g != f);
+        }
+        Ok(())
+    }
+
+    /// A copy of the listeners of `kind`, safe to call while the set changes.
+    pub(crate) fn of(&self, kind: &str) -> Vec<Function> {
+        index_of(kind)
+            .ok()
+            .and_then(|i| self.by_type.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,12 @@
+//! The browser shell (wasm32 only): a thin layer that carries out what the
+//! core asks, around `web_sys::WebSocket`, and the JS API.
+
+mod api;
+mod clock;
+mod commands;
+mod convert;
+mod driver;
+mod listeners;
+mod socket;
+
+pub use api::SwWebSocket;
