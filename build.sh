@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# sw-websocket build script.
+#
+#   ./build.sh setup   install what is missing (idempotent)
+#   ./build.sh build   build the wasm package into extension/pkg and the test server
+#   ./build.sh test    setup, build, lint, then native, browser and end-to-end tests
+#   ./build.sh run     setup, build, start the test server and Chromium with the
+#                      extension connected to it; prints its status until Ctrl-C
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# The wasm-bindgen version in Cargo.lock: wasm-bindgen-cli must match it exactly.
+wasm_bindgen_version() {
+  awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+apt_install() {
+  if ! is_root; then
+    die "missing $*: install them with 'sudo apt-get install -y $*' (Debian) and run again"
+  fi
+  if [ -z "${APT_UPDATED:-}" ]; then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+setup() {
+  step "setup: checking tools"
+  command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (https://rustup.rs)"
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    step "setup: adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! command -v wasm-pack >/dev/null; then
+    step "setup: installing wasm-pack (about 2 min)"
+    cargo install --locked wasm-pack
+  fi
+  [ -f Cargo.lock ] || cargo generate-lockfile
+  local want have
+  want=$(wasm_bindgen_version)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    step "setup: installing wasm-bindgen-cli $want (have: ${have:-none}; about 3 min)"
+    cargo install wasm-bindgen-cli --version "=$want" --force
+  fi
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "setup: installing ${missing[*]} from Debian's packages"
+    apt_install "${missing[@]}"
+  fi
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "setup: installing node modules (puppeteer-core, binaryen)"
+    PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  fi
+  echo "tools ready: $(wasm-pack --version), wasm-bindgen $want, $(chromium --version 2>/dev/null | head -1), node $(node --version)"
+}
+
+build() {
+  step "build: wasm package -> extension/pkg (release)"
+  wasm-pack --quiet build --release --target web --mode no-install \
+    --out-dir extension/pkg --out-name sw_websocket
+  rm -f extension/pkg/.gitignore
+  local wasm=extension/pkg/sw_websocket_bg.wasm before after
+  before=$(wc -c <"$wasm")
+  # npm's binaryen: wasm-pack cannot download one and Debian's 108 breaks the module.
+  wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+  after=$(wc -c <"$wasm")
+  echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz ($(gzip -9c "$wasm" | wc -c) gzip)"
+  step "build: test server"
+  cargo build --quiet -p sw-test-server
+}
+
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+
+# Starts the test server on a free port; sets SW_TEST_SERVER to its ws:// URL.
+start_server() {
+  local log
+  log=$(mktemp)
+  target/debug/sw-test-server "$@" >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 50); do
+    SW_TEST_SERVER=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
+    [ -n "$SW_TEST_SERVER" ] && break
+    sleep 0.1
+  done
+  [ -n "$SW_TEST_SERVER" ] || { cat "$log"; die "the test server did not start"; }
+  export SW_TEST_SERVER
+  echo "test server: $SW_TEST_SERVER"
+}
+
+test_all() {
+  setup
+  build
+  step "lint: rustfmt and clippy (native and wasm32)"
+  cargo fmt --all -- --check
+  cargo clippy --quiet --workspace --all-targets -- -D warnings
+  cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
+
+  step "test: native (core, with a virtual clock)"
+  cargo test --workspace
+
+  step "test: browser (wasm-bindgen-test in a service worker, headless Chromium)"
+  trap stop_server EXIT
+  start_server
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" \
+    wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" \
+    --mode no-install -- --test web
+  stop_server
+
+  step "test: end to end (puppeteer-core, Chromium, the unpacked extension)"
+  mkdir -p target/e2e
+  node --test --test-concurrency=2 tests/e2e/
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) setup && build ;;
+  test) test_all ;;
+  run) setup && build && exec node tests/e2e/run.mjs ;;
+  *)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
