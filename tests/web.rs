@@ -40,9 +40,10 @@ extern "C" {
 }
 
 fn server() -> String {
-    option_env!("SW_TEST_SERVER")
-        .expect("build with SW_TEST_SERVER=ws://127.0.0.1:PORT/ws (./build.sh test does)")
-        .to_owned()
+    match option_env!("SW_TEST_SERVER") {
+        Some(url) => url.to_owned(),
+        None => panic!("build with SW_TEST_SERVER=ws://127.0.0.1:PORT/ws (./build.sh test does)"),
+    }
 }
 
 fn url(tag: &str) -> String {
