@@ -1,0 +1,166 @@
+// Shared helpers for the end-to-end tests: the test server, a browser with the
+// extension loaded, and ways to watch the worker without attaching to it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import assert from 'node:assert/strict';
+import puppeteer from 'puppeteer-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const EXTENSION_DIR = join(ROOT, 'extension');
+export const ARTIFACTS = join(ROOT, 'target', 'e2e');
+export { sleep };
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Starts tests/server on a free loopback port. */
+export async function startServer(args = []) {
+  const bin = join(ROOT, 'target', 'debug', 'sw-test-server');
+  const child = spawn(bin, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    child.on('error', fail);
+    child.on('exit', (code) => fail(new Error(`sw-test-server exited with ${code}; run ./build.sh build`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/ws:\/\/\S+/);
+      if (match) ok(match[0]);
+    });
+  });
+  const http = url.replace('ws://', 'http://').replace(/\/ws$/, '');
+  return {
+    url,
+    async stats(tag) {
+      const response = await fetch(`${http}/stats${tag ? `?tag=${encodeURIComponent(tag)}` : ''}`);
+      return response.json();
+    },
+    async control(what, params = {}) {
+      const query = new URLSearchParams(params).toString();
+      return (await fetch(`${http}/control/${what}?${query}`, { method: 'POST' })).json();
+    },
+    stop() {
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+/**
+ * Launches Debian's Chromium with the extension in a fresh profile. The
+ * browser connection ignores service workers (targetFilter), so puppeteer
+ * does not stay attached to the worker a test is timing.
+ */
+export async function launch({ headless = true } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'sw-websocket-e2e-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless,
+    pipe: true,
+    enableExtensions: true,
+    userDataDir: profile,
+    defaultViewport: { width: 400, height: 640 },
+    targetFilter: (target) => target.type() !== 'service_worker',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const extensionId = await browser.installExtension(EXTENSION_DIR);
+  const cdp = await browser.target().createCDPSession();
+  return {
+    browser,
+    extensionId,
+    cdp,
+    /** Opens one of the extension's pages. */
+    async page(path = 'popup.html') {
+      const page = await browser.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    /** Sends one demo-protocol request from an extension page and returns the reply. */
+    async ask(page, request) {
+      return page.evaluate((r) => chrome.runtime.sendMessage(r), request);
+    },
+    /** The worker's CDP target info (from the browser session, not attached). */
+    async workerTarget() {
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      return targetInfos.find(
+        (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
+      );
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Watches the extension's worker from a page session with the ServiceWorker
+ * domain: this observes running status without attaching to the worker.
+ */
+export async function watchWorker(env) {
+  const page = await env.browser.newPage();
+  const session = await page.createCDPSession();
+  const versions = new Map();
+  session.on('ServiceWorker.workerVersionUpdated', ({ versions: list }) => {
+    for (const v of list) {
+      if (v.scriptURL.startsWith(`chrome-extension://${env.extensionId}/`)) {
+        versions.set(v.versionId, { status: v.runningStatus, at: Date.now() });
+      }
+    }
+  });
+  await session.send('ServiceWorker.enable');
+  return {
+    /** 'running', 'stopped', 'starting', 'stopping', or undefined if unseen. */
+    status() {
+      const latest = [...versions.values()].sort((a, b) => b.at - a.at)[0];
+      return latest?.status;
+    },
+    async stopAll() {
+      await session.send('ServiceWorker.stopAllWorkers');
+    },
+    async close() {
+      await page.close().catch(() => {});
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or `ms` pass. */
+export async function until(what, check, ms = 10_000, every = 100) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await sleep(every);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+export function artifactPath(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
+
+/** Connects the worker from a popup page, waits for `open`, then closes the page. */
+export async function connectAndLeave(env, url, options) {
+  const page = await env.page('popup.html');
+  const reply = await env.ask(page, { cmd: 'connect', url, options });
+  assert.deepEqual(reply, { ok: true });
+  await until('state open', async () => (await env.ask(page, { cmd: 'status' })).status.state === 'open');
+  await page.close(); // the popup polls: it must not keep the worker awake
+}
+
+/** Fails unless the worker target exists and nothing is attached to it. */
+export async function assertNotAttached(env) {
+  const worker = await until('the worker target', () => env.workerTarget());
+  assert.equal(worker.attached, false, 'nothing may be attached to the worker under test');
+}
