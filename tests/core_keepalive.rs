@@ -1,6 +1,11 @@
 //! The activity-aware keepalive, driven by a virtual clock.
 
-use sw_websocket::core::{Action, Config, Connection, Event, Message, Timestamp};
+use sw_websocket::core::{Action, Connection, Event, Message, Options, SendOptions, Timestamp};
+
+fn opts(json: &str) -> Options {
+    serde_json::from_str(json).expect("valid options JSON")
+}
+
 
 const URL: &str = "ws://127.0.0.1:9000/ws";
 
@@ -39,11 +44,12 @@ fn run(
     log
 }
 
-fn open_connection(config: Config) -> Connection {
+fn open_connection(config: Options) -> Connection {
     let mut conn = Connection::new();
     conn.connect(Timestamp(0), URL, config).expect("valid");
-    assert!(matches!(conn.poll_action(), Some(Action::Open { .. })));
+    assert!(std::iter::from_fn(|| conn.poll_action()).any(|a| matches!(a, Action::Open { .. })));
     conn.handle_open(Timestamp(0));
+    while conn.poll_action().is_some() {}
     conn
 }
 
@@ -56,7 +62,7 @@ fn keepalive_times(log: &[(u64, Action)]) -> Vec<u64> {
 
 #[test]
 fn idle_connection_gets_a_keepalive_every_interval_for_20_intervals() {
-    let mut conn = open_connection(Config::default());
+    let mut conn = open_connection(Options::default());
     let interval = 20_000;
     let log = run(&mut conn, 20 * interval, &mut |_, _| None, None);
     let times = keepalive_times(&log);
@@ -73,9 +79,9 @@ fn idle_connection_gets_a_keepalive_every_interval_for_20_intervals() {
 
 #[test]
 fn steady_outgoing_traffic_sends_no_keepalive() {
-    let mut conn = open_connection(Config::default().keepalive_ms(5_000));
+    let mut conn = open_connection(opts(r#"{"keepaliveMs": 5000}"#));
     let mut send_every_second = |c: &mut Connection, now: u64| {
-        c.send(Timestamp(now), Message::from("tick")).expect("open");
+        c.send(Timestamp(now), Message::from("tick"), SendOptions::default()).expect("open");
         Some(now + 1_000)
     };
     let log = run(&mut conn, 200_000, &mut send_every_second, Some(1_000));
@@ -86,7 +92,7 @@ fn steady_outgoing_traffic_sends_no_keepalive() {
 
 #[test]
 fn steady_incoming_traffic_sends_no_keepalive() {
-    let mut conn = open_connection(Config::default().keepalive_ms(5_000));
+    let mut conn = open_connection(opts(r#"{"keepaliveMs": 5000}"#));
     let mut receive = |c: &mut Connection, now: u64| {
         c.handle_message(Timestamp(now), Message::Binary(vec![1, 2, 3]));
         Some(now + 4_999)
@@ -98,7 +104,7 @@ fn steady_incoming_traffic_sends_no_keepalive() {
 
 #[test]
 fn keepalive_waits_a_full_interval_after_the_last_message() {
-    let mut conn = open_connection(Config::default().keepalive_ms(10_000));
+    let mut conn = open_connection(opts(r#"{"keepaliveMs": 10000}"#));
     let mut once = |c: &mut Connection, now: u64| {
         c.handle_message(Timestamp(now), Message::from("hello"));
         None
@@ -110,12 +116,12 @@ fn keepalive_waits_a_full_interval_after_the_last_message() {
 #[test]
 fn no_gap_ever_exceeds_the_interval_with_sparse_traffic() {
     let interval = 20_000;
-    let mut conn = open_connection(Config::default());
+    let mut conn = open_connection(Options::default());
     // Traffic at irregular times; the keepalive must fill every silence.
     let times = [3_000u64, 45_000, 46_000, 90_000, 150_000, 151_500, 300_000];
     let mut idx = 0;
     let mut traffic = |c: &mut Connection, now: u64| {
-        c.send(Timestamp(now), Message::from("data")).expect("open");
+        c.send(Timestamp(now), Message::from("data"), SendOptions::default()).expect("open");
         idx += 1;
         times.get(idx).copied()
     };
@@ -134,7 +140,7 @@ fn no_gap_ever_exceeds_the_interval_with_sparse_traffic() {
 
 #[test]
 fn keepalive_off_sends_nothing_and_sets_no_timer() {
-    let mut conn = open_connection(Config::default().without_keepalive());
+    let mut conn = open_connection(opts(r#"{"keepalive": false}"#));
     assert_eq!(conn.poll_timeout(), None);
     conn.handle_timeout(Timestamp(1_000_000));
     assert!(conn.poll_action().is_none());
@@ -143,7 +149,7 @@ fn keepalive_off_sends_nothing_and_sets_no_timer() {
 
 #[test]
 fn custom_keepalive_message_is_sent() {
-    let mut conn = open_connection(Config::default().keepalive_message("{\"type\":\"ka\"}"));
+    let mut conn = open_connection(opts(r#"{"keepaliveMessage": "{\"type\":\"ka\"}"}"#));
     conn.handle_timeout(Timestamp(20_000));
     assert_eq!(
         conn.poll_action(),
@@ -160,12 +166,13 @@ fn no_keepalive_before_open_or_after_close() {
     conn.connect(
         Timestamp(0),
         URL,
-        Config::default().connect_timeout_ms(60_000),
+        opts(r#"{"connectTimeoutMs": 60000}"#),
     )
     .expect("valid");
-    let _ = conn.poll_action();
+    while conn.poll_action().is_some() {}
     conn.handle_timeout(Timestamp(25_000));
-    assert!(conn.poll_action().is_none(), "nothing while connecting");
+    let during = conn.poll_action();
+    assert!(during.is_none(), "nothing while connecting: {during:?}");
     conn.handle_open(Timestamp(25_000));
     conn.close(Timestamp(26_000), None, None).expect("valid");
     conn.handle_close(Timestamp(26_100), 1000, "", true);

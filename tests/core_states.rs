@@ -1,6 +1,13 @@
 //! State transitions of the connection.
 
-use sw_websocket::core::{Action, Config, ConnState, Connection, Error, Event, Message, Timestamp};
+use sw_websocket::core::{
+    Action, ConnState, Connection, Error, Event, Message, Millis, Options, SendOptions, Timestamp,
+};
+
+fn opts(json: &str) -> Options {
+    serde_json::from_str(json).expect("valid options JSON")
+}
+
 
 const URL: &str = "ws://localhost:9000/ws";
 
@@ -16,14 +23,17 @@ fn actions(conn: &mut Connection) -> Vec<Action> {
 fn open_send_receive_close() {
     let mut conn = Connection::new();
     assert_eq!(conn.state(), ConnState::Idle);
-    conn.connect(Timestamp(0), URL, Config::default())
+    conn.connect(Timestamp(0), URL, Options::default())
         .expect("valid");
     assert_eq!(
         actions(&mut conn),
-        vec![Action::Open {
-            url: URL.into(),
-            protocols: vec![]
-        }]
+        vec![
+            Action::Watchdog(Some(Millis::new(30_000))),
+            Action::Open {
+                url: URL.into(),
+                protocols: vec![]
+            }
+        ]
     );
     assert_eq!(events(&mut conn), vec![Event::State(ConnState::Connecting)]);
     conn.handle_open(Timestamp(5));
@@ -31,7 +41,7 @@ fn open_send_receive_close() {
         events(&mut conn),
         vec![Event::State(ConnState::Open), Event::Open]
     );
-    conn.send(Timestamp(6), Message::from("hi")).expect("open");
+    conn.send(Timestamp(6), Message::from("hi"), SendOptions::default()).expect("open");
     assert_eq!(actions(&mut conn), vec![Action::Send(Message::from("hi"))]);
     conn.handle_message(Timestamp(7), Message::Binary(vec![0, 255]));
     assert_eq!(
@@ -42,10 +52,13 @@ fn open_send_receive_close() {
         .expect("valid");
     assert_eq!(
         actions(&mut conn),
-        vec![Action::Close {
-            code: 4000,
-            reason: "bye".into()
-        }]
+        vec![
+            Action::Watchdog(None),
+            Action::Close {
+                code: 4000,
+                reason: "bye".into()
+            }
+        ]
     );
     assert_eq!(conn.state(), ConnState::Closing);
     conn.handle_close(Timestamp(9), 4000, "bye", true);
@@ -63,34 +76,34 @@ fn open_send_receive_close() {
 fn send_before_open_is_not_open_and_too_large_is_rejected() {
     let mut conn = Connection::new();
     assert_eq!(
-        conn.send(Timestamp(0), Message::from("x")),
+        conn.send(Timestamp(0), Message::from("x"), SendOptions::default()),
         Err(Error::NotOpen)
     );
-    conn.connect(Timestamp(0), URL, Config::default().max_message_bytes(4))
+    conn.connect(Timestamp(0), URL, opts(r#"{"maxMessageBytes": 4}"#))
         .expect("valid");
     conn.handle_open(Timestamp(1));
     let err = conn
-        .send(Timestamp(2), Message::Binary(vec![0; 5]))
+        .send(Timestamp(2), Message::Binary(vec![0; 5]), SendOptions::default())
         .unwrap_err();
     assert_eq!(err, Error::MessageTooLarge { size: 5, max: 4 });
-    assert!(conn.send(Timestamp(2), Message::Binary(vec![0; 4])).is_ok());
+    assert!(conn.send(Timestamp(2), Message::Binary(vec![0; 4]), SendOptions::default()).is_ok());
 }
 
 #[test]
 fn connect_twice_is_an_error_and_bad_input_changes_nothing() {
     let mut conn = Connection::new();
     assert_eq!(
-        conn.connect(Timestamp(0), "ws://example.com", Config::default())
+        conn.connect(Timestamp(0), "ws://example.com", Options::default())
             .unwrap_err()
             .kind(),
         "insecure_url"
     );
     assert_eq!(conn.state(), ConnState::Idle);
     assert!(actions(&mut conn).is_empty());
-    conn.connect(Timestamp(0), URL, Config::default())
+    conn.connect(Timestamp(0), URL, Options::default())
         .expect("valid");
     assert_eq!(
-        conn.connect(Timestamp(1), URL, Config::default()),
+        conn.connect(Timestamp(1), URL, Options::default()),
         Err(Error::AlreadyConnected)
     );
     assert_eq!(
@@ -106,13 +119,13 @@ fn connect_timeout_drops_the_socket() {
     conn.connect(
         Timestamp(0),
         URL,
-        Config::default().connect_timeout_ms(3_000),
+        opts(r#"{"connectTimeoutMs": 3000, "reconnect": false}"#),
     )
     .expect("valid");
     let _ = actions(&mut conn);
     assert_eq!(conn.poll_timeout(), Some(Timestamp(3_000)));
     conn.handle_timeout(Timestamp(3_000));
-    assert_eq!(actions(&mut conn), vec![Action::Drop]);
+    assert_eq!(actions(&mut conn), vec![Action::Drop, Action::Watchdog(None)]);
     let evs = events(&mut conn);
     assert!(evs.contains(&Event::Error(Error::ConnectTimeout)));
     assert_eq!(conn.state(), ConnState::Closed);
@@ -128,7 +141,7 @@ fn connect_timeout_drops_the_socket() {
 #[test]
 fn unanswered_close_is_dropped_after_the_close_timeout() {
     let mut conn = Connection::new();
-    conn.connect(Timestamp(0), URL, Config::default().close_timeout_ms(2_000))
+    conn.connect(Timestamp(0), URL, opts(r#"{"closeTimeoutMs": 2000}"#))
         .expect("valid");
     conn.handle_open(Timestamp(1));
     conn.close(Timestamp(10), None, None).expect("valid");
@@ -141,28 +154,32 @@ fn unanswered_close_is_dropped_after_the_close_timeout() {
 #[test]
 fn error_then_close_from_the_browser() {
     let mut conn = Connection::new();
-    conn.connect(Timestamp(0), URL, Config::default())
+    conn.connect(Timestamp(0), URL, Options::default())
         .expect("valid");
     conn.handle_error(Timestamp(1));
     conn.handle_close(Timestamp(1), 1006, "", false);
     let evs = events(&mut conn);
     assert!(matches!(evs.get(1), Some(Event::Error(Error::Socket(_)))));
-    assert!(matches!(evs.last(), Some(Event::State(ConnState::Closed))));
+    // The caller did not close: the connection waits to reconnect.
+    assert!(matches!(evs.last(), Some(Event::State(ConnState::Backoff))));
     assert_eq!(conn.status().intent, "open");
 }
 
 #[test]
 fn connect_while_closing_replaces_the_socket() {
     let mut conn = Connection::new();
-    conn.connect(Timestamp(0), URL, Config::default())
+    conn.connect(Timestamp(0), URL, Options::default())
         .expect("valid");
     conn.handle_open(Timestamp(1));
     conn.close(Timestamp(2), None, None).expect("valid");
     let _ = actions(&mut conn);
-    conn.connect(Timestamp(3), URL, Config::default())
+    conn.connect(Timestamp(3), URL, Options::default())
         .expect("valid");
     let acts = actions(&mut conn);
-    assert!(matches!(&acts[..], [Action::Drop, Action::Open { .. }]));
+    assert!(matches!(
+        &acts[..],
+        [Action::Drop, Action::Watchdog(Some(_)), Action::Open { .. }]
+    ));
     assert_eq!(conn.state(), ConnState::Connecting);
     assert_eq!(conn.counters().connects, 2);
 }

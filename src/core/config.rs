@@ -1,6 +1,7 @@
 //! Connection settings with defaults, builder setters and validation.
 
-use crate::core::{Error, Millis};
+use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
+use crate::core::{Backoff, Error, Millis};
 
 /// The default keepalive interval: 20 s, well inside Chrome's 30 s idle limit.
 pub const DEFAULT_KEEPALIVE_MS: u64 = 20_000;
@@ -16,6 +17,41 @@ pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 pub const DEFAULT_CLOSE_TIMEOUT_MS: u64 = 5_000;
 /// The default largest message accepted by `send`, in bytes.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The default watchdog alarm period: Chrome's minimum for packed extensions.
+pub const DEFAULT_WATCHDOG_MS: u64 = 30_000;
+/// Close codes that end the connection instead of reconnecting, by default:
+/// protocol error, unsupported data, invalid payload, policy violation, too big,
+/// missing extension.
+pub const DEFAULT_FATAL_CLOSE_CODES: [u16; 6] = [1002, 1003, 1007, 1008, 1009, 1010];
+
+/// A heartbeat: after each keepalive a reply (or any message) must arrive in time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heartbeat {
+    /// The text the server answers the keepalive with; not passed to the app.
+    pub reply: String,
+    /// How long to wait for it before the connection counts as dead.
+    pub timeout: Millis,
+}
+
+/// A secret sent on every open: as a query parameter, or as a first message
+/// `{"type":"sw.auth","token":...}`. Stored only in `chrome.storage.session`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Auth {
+    /// The token.
+    pub token: String,
+    /// The query parameter to carry it, or `None` for the first message.
+    pub query_param: Option<String>,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("token", &"<redacted>")
+            .field("query_param", &self.query_param)
+            .finish()
+    }
+}
 
 /// The application-level keepalive: a data message sent after `interval` of
 /// silence in both directions. Protocol pings do not reset Chrome's idle timer.
@@ -45,6 +81,15 @@ pub struct Config {
     close_timeout: Millis,
     max_message_bytes: usize,
     protocols: Vec<String>,
+    pub(crate) reconnect: bool,
+    pub(crate) backoff: Backoff,
+    pub(crate) fatal_close_codes: Vec<u16>,
+    pub(crate) watchdog: Option<Millis>,
+    pub(crate) max_outbox_messages: usize,
+    pub(crate) max_outbox_bytes: usize,
+    pub(crate) reliable: bool,
+    pub(crate) heartbeat: Option<Heartbeat>,
+    pub(crate) auth: Option<Auth>,
 }
 
 impl Default for Config {
@@ -55,6 +100,15 @@ impl Default for Config {
             close_timeout: Millis(DEFAULT_CLOSE_TIMEOUT_MS),
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             protocols: Vec::new(),
+            reconnect: true,
+            backoff: Backoff::default(),
+            fatal_close_codes: DEFAULT_FATAL_CLOSE_CODES.to_vec(),
+            watchdog: Some(Millis(DEFAULT_WATCHDOG_MS)),
+            max_outbox_messages: DEFAULT_MAX_OUTBOX_MESSAGES,
+            max_outbox_bytes: DEFAULT_MAX_OUTBOX_BYTES,
+            reliable: false,
+            heartbeat: None,
+            auth: None,
         }
     }
 }
@@ -116,6 +170,55 @@ impl Config {
         self
     }
 
+    /// Turns reconnecting off: any close ends the connection.
+    pub fn without_reconnect(mut self) -> Self {
+        self.reconnect = false;
+        self
+    }
+
+    /// Sets the reconnect backoff.
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// Sets the close codes after which the connection stays closed.
+    pub fn fatal_close_codes(mut self, codes: Vec<u16>) -> Self {
+        self.fatal_close_codes = codes;
+        self
+    }
+
+    /// Sets the watchdog alarm period (`None`: no alarm; a stopped worker stays stopped).
+    pub fn watchdog(mut self, period: Option<Millis>) -> Self {
+        self.watchdog = period;
+        self
+    }
+
+    /// Bounds the outbox by messages and bytes.
+    pub fn outbox_limits(mut self, messages: usize, bytes: usize) -> Self {
+        self.max_outbox_messages = messages;
+        self.max_outbox_bytes = bytes;
+        self
+    }
+
+    /// Makes every text send reliable (acknowledged, resent after reconnects).
+    pub fn reliable(mut self, on: bool) -> Self {
+        self.reliable = on;
+        self
+    }
+
+    /// Expects `heartbeat.reply` (or any message) within its timeout after each keepalive.
+    pub fn heartbeat(mut self, heartbeat: Option<Heartbeat>) -> Self {
+        self.heartbeat = heartbeat;
+        self
+    }
+
+    /// Sends a secret on every open (see [`Auth`]).
+    pub fn auth(mut self, auth: Option<Auth>) -> Self {
+        self.auth = auth;
+        self
+    }
+
     /// The keepalive, if on.
     pub fn keepalive(&self) -> Option<&Keepalive> {
         self.keepalive.as_ref()
@@ -164,6 +267,32 @@ impl Config {
             return Err(Error::InvalidOption(
                 "maxMessageBytes must be at least 1".into(),
             ));
+        }
+        if self.reconnect {
+            check_range("backoffBaseMs", self.backoff.base.get(), 1, 3_600_000)?;
+            check_range("backoffMaxMs", self.backoff.max.get(), self.backoff.base.get(), 86_400_000)?;
+            check_range("minUptimeMs", self.backoff.min_uptime.get(), 0, 3_600_000)?;
+        }
+        if let Some(period) = self.watchdog {
+            check_range("watchdogMs", period.get(), 1_000, 3_600_000)?;
+        }
+        if self.max_outbox_messages == 0 || self.max_outbox_bytes == 0 {
+            return Err(Error::InvalidOption(
+                "maxOutboxMessages and maxOutboxBytes must be at least 1".into(),
+            ));
+        }
+        if let Some(heartbeat) = &self.heartbeat {
+            if self.keepalive.is_none() {
+                return Err(Error::InvalidOption(
+                    "heartbeatReply needs the keepalive: it answers the keepalive message".into(),
+                ));
+            }
+            check_range("heartbeatTimeoutMs", heartbeat.timeout.get(), 100, 120_000)?;
+        }
+        if let Some(auth) = &self.auth {
+            if auth.token.is_empty() {
+                return Err(Error::InvalidOption("authToken must not be empty".into()));
+            }
         }
         for protocol in &self.protocols {
             let token = !protocol.is_empty()

@@ -1,10 +1,14 @@
 //! The connection state machine: `handle_*` in, `poll_*` out, time passed in.
+//! The transitions live in `lifecycle.rs`, persistence in `persist.rs`.
 
+use crate::core::backoff::Rng;
+use crate::core::outbox::{Outbox, OutboxEntry};
+use crate::core::reliable;
 use crate::core::state::Phase;
 use crate::core::timer::{Timer, TimerTable};
 use crate::core::{
-    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Message, Status,
-    Timestamp, WsUrl,
+    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Message, Millis,
+    Options, Status, Timestamp, WsUrl,
 };
 use std::collections::VecDeque;
 
@@ -14,7 +18,7 @@ use std::collections::VecDeque;
 pub enum Action {
     /// Open a browser socket to `url`, replacing any previous one.
     Open {
-        /// The checked URL.
+        /// The checked URL (with the auth query parameter, if any).
         url: String,
         /// Subprotocols to offer.
         protocols: Vec<String>,
@@ -30,6 +34,10 @@ pub enum Action {
     },
     /// Forget the current socket: remove its listeners and let it go.
     Drop,
+    /// Keep a periodic watchdog alarm with this period, or clear it (`None`).
+    Watchdog(Option<Millis>),
+    /// Wake the worker at this time with a one-shot alarm, or clear it (`None`).
+    Wake(Option<Timestamp>),
 }
 
 /// What the application sees.
@@ -44,6 +52,10 @@ pub enum Event {
     Message(Message),
     /// The socket closed.
     Close(CloseInfo),
+    /// The server acknowledged every reliable message up to this id.
+    Ack(u64),
+    /// The retry limit ran out; the last close, if any.
+    GaveUp(Option<CloseInfo>),
     /// Something went wrong; the state events say what happens next.
     Error(Error),
 }
@@ -54,22 +66,69 @@ pub enum Event {
 pub enum Sent {
     /// Handed to the open socket.
     ToSocket,
+    /// Put in the outbox as `id`; safe once persist `seq` is written.
+    Queued {
+        /// The outbox id.
+        id: u64,
+        /// The persist sequence that holds it.
+        seq: u64,
+    },
+    /// A reliable message `id`, sent if open, kept until acked; safe once `seq` is written.
+    Reliable {
+        /// The wire id.
+        id: u64,
+        /// The persist sequence that holds it.
+        seq: u64,
+    },
+}
+
+/// How to send one message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    /// Override the connection's `reliable` setting for this message.
+    pub reliable: Option<bool>,
+    /// The text is JSON already (reliable frames embed it as is).
+    pub json: bool,
+}
+
+pub(crate) enum Random {
+    Seeded(Rng),
+    Custom(Box<dyn FnMut() -> f64>),
 }
 
 /// A WebSocket connection's logic, without any I/O of its own.
-#[derive(Debug)]
 pub struct Connection {
-    config: Config,
-    url: Option<WsUrl>,
-    phase: Phase,
-    intent_open: bool,
-    timers: TimerTable,
-    last_activity: Timestamp,
-    counters: Counters,
-    last_error: Option<Error>,
-    last_close: Option<CloseInfo>,
-    actions: VecDeque<Action>,
-    events: VecDeque<Event>,
+    pub(crate) config: Config,
+    pub(crate) options: Options,
+    pub(crate) url: Option<WsUrl>,
+    pub(crate) phase: Phase,
+    pub(crate) intent_open: bool,
+    pub(crate) timers: TimerTable,
+    pub(crate) last_activity: Timestamp,
+    pub(crate) attempt: u32,
+    pub(crate) online: bool,
+    pub(crate) outbox: Outbox,
+    pub(crate) next_id: u64,
+    pub(crate) counters: Counters,
+    pub(crate) last_error: Option<Error>,
+    pub(crate) last_close: Option<CloseInfo>,
+    pub(crate) actions: VecDeque<Action>,
+    pub(crate) events: VecDeque<Event>,
+    pub(crate) random: Random,
+    pub(crate) dirty: u64,
+    pub(crate) persisted: u64,
+    pub(crate) wake: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("state", &self.phase.public())
+            .field("url", &self.url)
+            .field("attempt", &self.attempt)
+            .field("outbox", &self.outbox.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Connection {
@@ -79,38 +138,58 @@ impl Default for Connection {
 }
 
 impl Connection {
-    /// A connection in the idle state.
+    /// A connection in the idle state, with a fixed jitter seed.
     pub fn new() -> Self {
+        Connection::with_seed(0x5eed)
+    }
+
+    /// A connection whose backoff jitter comes from a PRNG seeded with `seed`.
+    pub fn with_seed(seed: u64) -> Self {
         Connection {
             config: Config::default(),
+            options: Options::default(),
             url: None,
             phase: Phase::Idle,
             intent_open: false,
             timers: TimerTable::default(),
             last_activity: Timestamp::default(),
+            attempt: 0,
+            online: true,
+            outbox: Outbox::default(),
+            next_id: 1,
             counters: Counters::default(),
             last_error: None,
             last_close: None,
             actions: VecDeque::new(),
             events: VecDeque::new(),
+            random: Random::Seeded(Rng::new(seed)),
+            dirty: 0,
+            persisted: 0,
+            wake: None,
         }
+    }
+
+    /// Replaces the jitter source: `random()` must return values in `[0, 1)`.
+    pub fn set_random(&mut self, random: Box<dyn FnMut() -> f64>) {
+        self.random = Random::Custom(random);
     }
 
     /// Counts one more start of the worker.
     pub fn handle_worker_start(&mut self) {
         self.counters.worker_starts += 1;
+        self.mark_dirty();
     }
 
-    /// Opens a connection to `url` with `config`.
+    /// Opens a connection to `url` with `options`.
     ///
-    /// Fails with [`Error::AlreadyConnected`] while connecting or open, and
-    /// with a URL or option error before anything happens.
-    pub fn connect(&mut self, now: Timestamp, url: &str, config: Config) -> Result<(), Error> {
-        if self.phase.is_connecting() || self.phase.is_open() {
+    /// Fails with [`Error::AlreadyConnected`] while connecting, open or in
+    /// backoff, and with a URL or option error before anything happens.
+    pub fn connect(&mut self, now: Timestamp, url: &str, options: Options) -> Result<(), Error> {
+        if self.phase.is_connecting() || self.phase.is_open() || self.phase.is_backoff() {
             return Err(Error::AlreadyConnected);
         }
         let url = WsUrl::parse(url)?;
-        let config = config.validate()?;
+        let config = options.to_config()?;
         if let Phase::Closing { request } = &self.phase {
             let info = CloseInfo {
                 code: request.code(),
@@ -118,17 +197,21 @@ impl Connection {
                 was_clean: false,
             };
             self.actions.push_back(Action::Drop);
-            self.finish_close(info);
+            self.finish_close(info, Phase::Closed);
         }
+        self.actions.push_back(Action::Watchdog(config.watchdog));
         self.config = config;
+        self.options = options;
         self.url = Some(url);
         self.intent_open = true;
-        self.open_socket(now);
+        self.attempt = 0;
+        self.mark_dirty();
+        self.open_socket(now, false);
         Ok(())
     }
 
-    /// Sends `message` on the open socket.
-    pub fn send(&mut self, now: Timestamp, message: Message) -> Result<Sent, Error> {
+    /// Sends `message`: to the socket when open, else into the outbox.
+    pub fn send(&mut self, now: Timestamp, message: Message, how: SendOptions) -> Result<Sent, Error> {
         let max = self.config.max_message();
         if message.len() > max {
             return Err(Error::MessageTooLarge {
@@ -136,30 +219,81 @@ impl Connection {
                 max,
             });
         }
-        if !self.phase.is_open() {
+        if matches!(self.phase, Phase::GaveUp) {
+            return Err(Error::GaveUp);
+        }
+        if !self.intent_open {
             return Err(Error::NotOpen);
         }
-        self.counters.sent += 1;
-        self.actions.push_back(Action::Send(message));
-        self.touch(now);
-        Ok(Sent::ToSocket)
+        let reliable = how.reliable.unwrap_or(self.config.reliable);
+        if reliable && matches!(message, Message::Binary(_)) {
+            return Err(Error::InvalidMessage(
+                "reliable mode carries text and JSON only".into(),
+            ));
+        }
+        if !reliable && self.phase.is_open() {
+            self.counters.sent += 1;
+            self.actions.push_back(Action::Send(message));
+            self.touch(now);
+            return Ok(Sent::ToSocket);
+        }
+        let id = self.next_id;
+        let entry = OutboxEntry {
+            id,
+            message,
+            json: how.json,
+            reliable,
+            sent: false,
+        };
+        let (max_count, max_bytes) = (self.config.max_outbox_messages, self.config.max_outbox_bytes);
+        self.outbox.push(entry.clone(), max_count, max_bytes)?;
+        self.next_id += 1;
+        let seq = self.mark_dirty();
+        if !reliable {
+            return Ok(Sent::Queued { id, seq });
+        }
+        if self.phase.is_open() {
+            self.counters.sent += 1;
+            self.actions.push_back(Action::Send(reliable::frame(&entry, false)));
+            self.outbox.mark_sent(id);
+            self.touch(now);
+        }
+        Ok(Sent::Reliable { id, seq })
     }
 
     /// Closes the connection with a code (1000 or 3000-4999) and a reason.
     ///
-    /// Checked before anything happens; closing what is not open does nothing.
-    pub fn close(
-        &mut self,
-        now: Timestamp,
-        code: Option<u16>,
-        reason: Option<&str>,
-    ) -> Result<(), Error> {
+    /// Checked before anything happens. Never reconnects afterwards; the
+    /// outbox is kept for the next `connect` (see [`Connection::clear_outbox`]).
+    pub fn close(&mut self, now: Timestamp, code: Option<u16>, reason: Option<&str>) -> Result<(), Error> {
         let request = CloseRequest::new(code, reason)?;
+        if self.intent_open {
+            self.actions.push_back(Action::Watchdog(None));
+        }
+        self.set_wake(None);
         self.intent_open = false;
-        if self.phase.is_connecting() || self.phase.is_open() {
-            self.start_close(now, request);
+        self.mark_dirty();
+        match self.phase {
+            Phase::Connecting | Phase::Open { .. } => self.start_close(now, request),
+            Phase::Backoff { .. } | Phase::GaveUp => {
+                self.timers.stop_socket_timers();
+                self.set_phase(Phase::Closed);
+            }
+            _ => {}
         }
         Ok(())
+    }
+
+    /// Empties the outbox; returns how many messages were dropped.
+    pub fn clear_outbox(&mut self) -> usize {
+        let n = self.outbox.clear();
+        self.mark_dirty();
+        n
+    }
+
+    /// The outbox entries, in order.
+    pub fn outbox(&self) -> impl Iterator<Item = &OutboxEntry> {
+        self.outbox.entries()
     }
 
     /// The browser socket opened.
@@ -170,6 +304,23 @@ impl Connection {
         self.timers.stop(Timer::ConnectTimeout);
         self.set_phase(Phase::Open { since: now });
         self.events.push_back(Event::Open);
+        self.set_wake(None);
+        if let Some(auth) = self.config.auth.as_ref().filter(|a| a.query_param.is_none()) {
+            self.actions.push_back(Action::Send(reliable::auth_frame(&auth.token)));
+        }
+        let flushed = self.outbox.flush();
+        if !flushed.is_empty() {
+            for entry in &flushed {
+                let frame = if entry.reliable {
+                    reliable::frame(entry, entry.sent)
+                } else {
+                    entry.message.clone()
+                };
+                self.counters.sent += 1;
+                self.actions.push_back(Action::Send(frame));
+            }
+        }
+        self.mark_dirty();
         self.touch(now);
     }
 
@@ -178,23 +329,39 @@ impl Connection {
         if !(self.phase.is_open() || self.phase.is_closing()) {
             return;
         }
-        self.counters.received += 1;
         if self.phase.is_open() {
             self.touch(now);
         }
+        self.timers.stop(Timer::Heartbeat);
+        if let Some(text) = message.as_text() {
+            if self.config.heartbeat.as_ref().is_some_and(|h| h.reply == text) {
+                return;
+            }
+            if let Some(id) = reliable::parse_ack(text) {
+                if self.outbox.ack(id) > 0 {
+                    self.mark_dirty();
+                }
+                self.events.push_back(Event::Ack(id));
+                return;
+            }
+        }
+        self.counters.received += 1;
+        self.lazy_persist(now);
         self.events.push_back(Event::Message(message));
     }
 
     /// The socket closed (the browser's `close` event).
-    pub fn handle_close(&mut self, _now: Timestamp, code: u16, reason: &str, was_clean: bool) {
-        if !self.phase.has_socket() {
-            return;
-        }
-        self.finish_close(CloseInfo {
+    pub fn handle_close(&mut self, now: Timestamp, code: u16, reason: &str, was_clean: bool) {
+        let info = CloseInfo {
             code,
             reason: reason.to_owned(),
             was_clean,
-        });
+        };
+        match self.phase {
+            Phase::Closing { .. } => self.finish_close(info, Phase::Closed),
+            Phase::Connecting | Phase::Open { .. } => self.lost(now, info),
+            _ => {}
+        }
     }
 
     /// The socket reported an error (the browser's `error` event); a close follows.
@@ -211,16 +378,26 @@ impl Connection {
     }
 
     /// The browser refused to create the socket (its constructor threw).
-    pub fn handle_open_failed(&mut self, _now: Timestamp, message: &str) {
+    pub fn handle_open_failed(&mut self, now: Timestamp, message: &str) {
         if !self.phase.is_connecting() {
             return;
         }
         self.report(Error::Socket(message.to_owned()));
-        self.finish_close(CloseInfo {
+        let info = CloseInfo {
             code: 1006,
             reason: message.chars().take(123).collect(),
             was_clean: false,
-        });
+        };
+        self.lost(now, info);
+    }
+
+    /// The browser went online or offline: offline pauses reconnect attempts.
+    pub fn handle_online(&mut self, now: Timestamp, online: bool) {
+        let was = self.online;
+        self.online = online;
+        if online && !was && self.phase.is_backoff() {
+            self.timers.set(Timer::Reconnect, now);
+        }
     }
 
     /// Runs every timer whose deadline is at or before `now`.
@@ -228,8 +405,13 @@ impl Connection {
         while let Some(timer) = self.timers.take_expired(now) {
             match timer {
                 Timer::Keepalive => self.on_keepalive(now),
-                Timer::ConnectTimeout => self.on_connect_timeout(),
+                Timer::ConnectTimeout => self.on_connect_timeout(now),
                 Timer::CloseTimeout => self.on_close_timeout(),
+                Timer::Reconnect => self.on_reconnect(now),
+                Timer::Heartbeat => self.on_heartbeat_timeout(now),
+                Timer::Persist => {
+                    self.mark_dirty();
+                }
             }
         }
     }
@@ -267,6 +449,11 @@ impl Connection {
         &self.config
     }
 
+    /// The current reconnect attempt (0 when connected or never failed).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
     /// A snapshot of the state, counters and last error and close.
     pub fn status(&self) -> Status {
         let c = &self.counters;
@@ -280,8 +467,13 @@ impl Connection {
             sent: c.sent,
             received: c.received,
             keepalives: c.keepalives,
-            outbox: 0,
-            outbox_bytes: 0,
+            outbox: self.outbox.len() as u64,
+            outbox_bytes: self.outbox.bytes() as u64,
+            attempt: self.attempt,
+            next_attempt_at: match self.phase {
+                Phase::Backoff { at } => Some(at.as_millis()),
+                _ => None,
+            },
             last_error: self.last_error.as_ref().map(ErrorInfo::from),
             last_close: self.last_close.clone(),
             opened_at: match self.phase {
@@ -291,102 +483,10 @@ impl Connection {
         }
     }
 
-    fn open_socket(&mut self, now: Timestamp) {
-        let Some(url) = &self.url else { return };
-        self.actions.push_back(Action::Open {
-            url: url.as_str().to_owned(),
-            protocols: self.config.subprotocols().to_vec(),
-        });
-        self.counters.connects += 1;
-        self.timers.stop_all();
-        self.timers
-            .set(Timer::ConnectTimeout, now + self.config.connect_timeout());
-        self.set_phase(Phase::Connecting);
-    }
-
-    fn start_close(&mut self, now: Timestamp, request: CloseRequest) {
-        self.actions.push_back(Action::Close {
-            code: request.code(),
-            reason: request.reason().to_owned(),
-        });
-        self.timers.stop_all();
-        self.timers
-            .set(Timer::CloseTimeout, now + self.config.close_timeout());
-        self.set_phase(Phase::Closing { request });
-    }
-
-    fn finish_close(&mut self, info: CloseInfo) {
-        self.timers.stop_all();
-        self.last_close = Some(info.clone());
-        self.events.push_back(Event::Close(info));
-        self.set_phase(Phase::Closed);
-    }
-
-    /// Data moved: the keepalive waits a full interval from now.
-    fn touch(&mut self, now: Timestamp) {
-        self.last_activity = now;
-        match self.config.keepalive() {
-            Some(keepalive) if self.phase.is_open() => {
-                self.timers.set(Timer::Keepalive, now + keepalive.interval);
-            }
-            _ => self.timers.stop(Timer::Keepalive),
-        }
-    }
-
-    fn on_keepalive(&mut self, now: Timestamp) {
-        let Some(keepalive) = self.config.keepalive() else {
-            return;
-        };
-        if !self.phase.is_open() {
-            return;
-        }
-        if now.saturating_since(self.last_activity) < keepalive.interval {
-            let at = self.last_activity + keepalive.interval;
-            self.timers.set(Timer::Keepalive, at);
-            return;
-        }
-        let message = Message::Text(keepalive.message.clone());
-        self.actions.push_back(Action::Send(message));
-        self.counters.keepalives += 1;
-        self.touch(now);
-    }
-
-    fn on_connect_timeout(&mut self) {
-        if !self.phase.is_connecting() {
-            return;
-        }
-        self.report(Error::ConnectTimeout);
-        self.actions.push_back(Action::Drop);
-        self.finish_close(CloseInfo {
-            code: 1006,
-            reason: "connect timeout".into(),
-            was_clean: false,
-        });
-    }
-
-    fn on_close_timeout(&mut self) {
-        let Phase::Closing { request } = &self.phase else {
-            return;
-        };
-        let info = CloseInfo {
-            code: request.code(),
-            reason: request.reason().to_owned(),
-            was_clean: false,
-        };
-        self.actions.push_back(Action::Drop);
-        self.finish_close(info);
-    }
-
-    fn report(&mut self, error: Error) {
-        self.last_error = Some(error.clone());
-        self.events.push_back(Event::Error(error));
-    }
-
-    fn set_phase(&mut self, phase: Phase) {
-        let changed = phase.public() != self.phase.public();
-        self.phase = phase;
-        if changed {
-            self.events.push_back(Event::State(self.phase.public()));
+    pub(crate) fn random(&mut self) -> f64 {
+        match &mut self.random {
+            Random::Seeded(rng) => rng.next_f64(),
+            Random::Custom(f) => f(),
         }
     }
 }

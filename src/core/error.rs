@@ -29,12 +29,27 @@ pub enum Error {
     },
     /// `connect` was called while a connection is open or being opened.
     AlreadyConnected,
-    /// The operation needs an open socket and there is none.
+    /// There is no connection to send on: `connect` was not called, or `close` was.
     NotOpen,
     /// The browser refused an operation on the socket.
     Socket(String),
     /// The socket did not open within the connect timeout.
     ConnectTimeout,
+    /// The outbox is full (by count or bytes): the message was not queued.
+    OutboxFull {
+        /// Messages in the outbox.
+        messages: usize,
+        /// Bytes in the outbox.
+        bytes: usize,
+    },
+    /// The peer did not answer the heartbeat in time.
+    HeartbeatTimeout,
+    /// The stored snapshot could not be read; it was quarantined and replaced.
+    CorruptSnapshot(String),
+    /// `chrome.storage` refused a read or a write.
+    Storage(String),
+    /// The reconnect attempts ran out.
+    GaveUp,
     /// A runtime message to the worker was not a known command.
     InvalidCommand(String),
     /// A call came in while another was still running (a listener calling back).
@@ -56,6 +71,11 @@ impl Error {
             Error::NotOpen => "not_open",
             Error::Socket(_) => "socket",
             Error::ConnectTimeout => "connect_timeout",
+            Error::OutboxFull { .. } => "outbox_full",
+            Error::HeartbeatTimeout => "heartbeat_timeout",
+            Error::CorruptSnapshot(_) => "corrupt_snapshot",
+            Error::Storage(_) => "storage",
+            Error::GaveUp => "gave_up",
             Error::InvalidCommand(_) => "invalid_command",
             Error::Reentrant => "reentrant",
         }
@@ -89,9 +109,23 @@ impl fmt::Display for Error {
                 f,
                 "already connected or connecting: close() first to connect elsewhere"
             ),
-            Error::NotOpen => write!(f, "the socket is not open"),
+            Error::NotOpen => write!(
+                f,
+                "not connected: call connect() first (after close() nothing is sent or queued)"
+            ),
             Error::Socket(why) => write!(f, "socket error: {why}"),
             Error::ConnectTimeout => write!(f, "the socket did not open in time"),
+            Error::OutboxFull { messages, bytes } => write!(
+                f,
+                "the outbox is full ({messages} messages, {bytes} bytes): the message was not queued"
+            ),
+            Error::HeartbeatTimeout => write!(f, "the peer did not answer the heartbeat in time"),
+            Error::CorruptSnapshot(why) => write!(
+                f,
+                "the stored state could not be read ({why}); it was quarantined and replaced"
+            ),
+            Error::Storage(why) => write!(f, "chrome.storage failed: {why}"),
+            Error::GaveUp => write!(f, "gave up reconnecting after the retry limit"),
             Error::InvalidCommand(why) => write!(f, "invalid command: {why}"),
             Error::Reentrant => write!(
                 f,

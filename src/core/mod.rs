@@ -4,25 +4,37 @@
 //! events with `handle_*` and carries out what `poll_action` asks, re-arming
 //! one timer from `poll_timeout`. Everything here builds and tests natively.
 
+mod backoff;
 mod close;
 mod config;
 mod connection;
 mod error;
+mod json;
+mod lifecycle;
 mod message;
 mod options;
+pub(crate) mod outbox;
+mod persist;
+mod reliable;
+mod snapshot;
 mod state;
 mod status;
 mod time;
 mod timer;
 mod url;
 
+pub use backoff::Backoff;
 pub use close::{CloseInfo, CloseRequest, MAX_CLOSE_REASON_BYTES, NORMAL_CLOSURE};
 pub use config::{
-    Config, Keepalive, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
-    DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES, MAX_KEEPALIVE_MS,
-    MIN_KEEPALIVE_MS,
+    Auth, Config, Heartbeat, Keepalive, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
+    DEFAULT_FATAL_CLOSE_CODES, DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS,
+    DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS, MAX_KEEPALIVE_MS, MIN_KEEPALIVE_MS,
 };
-pub use connection::{Action, Connection, Event, Sent};
+pub use connection::{Action, Connection, Event, SendOptions, Sent};
+pub use lifecycle::WAKE_ALARM_AFTER;
+pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
+pub use reliable::parse_ack;
+pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
 pub use error::Error;
 pub use message::Message;
 pub use options::{Options, Protocols};

@@ -14,8 +14,12 @@ pub enum ConnState {
     Open,
     /// The closing handshake is under way.
     Closing,
+    /// Waiting to reconnect after a lost connection.
+    Backoff,
     /// Closed, and no reconnect is planned.
     Closed,
+    /// The retry limit ran out; `connect` starts again.
+    GaveUp,
 }
 
 impl ConnState {
@@ -26,7 +30,9 @@ impl ConnState {
             ConnState::Connecting => "connecting",
             ConnState::Open => "open",
             ConnState::Closing => "closing",
+            ConnState::Backoff => "backoff",
             ConnState::Closed => "closed",
+            ConnState::GaveUp => "gave_up",
         }
     }
 }
@@ -38,7 +44,9 @@ pub(crate) enum Phase {
     Connecting,
     Open { since: Timestamp },
     Closing { request: CloseRequest },
+    Backoff { at: Timestamp },
     Closed,
+    GaveUp,
 }
 
 impl Phase {
@@ -48,7 +56,9 @@ impl Phase {
             Phase::Connecting => ConnState::Connecting,
             Phase::Open { .. } => ConnState::Open,
             Phase::Closing { .. } => ConnState::Closing,
+            Phase::Backoff { .. } => ConnState::Backoff,
             Phase::Closed => ConnState::Closed,
+            Phase::GaveUp => ConnState::GaveUp,
         }
     }
 
@@ -66,6 +76,10 @@ impl Phase {
 
     pub(crate) fn is_connecting(&self) -> bool {
         matches!(self, Phase::Connecting)
+    }
+
+    pub(crate) fn is_backoff(&self) -> bool {
+        matches!(self, Phase::Backoff { .. })
     }
 
     pub(crate) fn is_closing(&self) -> bool {

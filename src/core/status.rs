@@ -65,6 +65,10 @@ pub struct Status {
     pub outbox: u64,
     /// Bytes waiting to be sent.
     pub outbox_bytes: u64,
+    /// Reconnect attempts since the last stable connection.
+    pub attempt: u32,
+    /// When the next attempt is due (ms since the epoch), while in backoff.
+    pub next_attempt_at: Option<u64>,
     /// The last error, if any.
     pub last_error: Option<ErrorInfo>,
     /// How the last socket closed, if one did.

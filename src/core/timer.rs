@@ -11,10 +11,23 @@ pub(crate) enum Timer {
     ConnectTimeout,
     /// Drop a socket whose closing handshake does not finish.
     CloseTimeout,
+    /// Open the next socket after a backoff delay.
+    Reconnect,
+    /// Count the connection dead if the heartbeat reply does not come.
+    Heartbeat,
+    /// Write the counters, which change too often to write each time.
+    Persist,
 }
 
 impl Timer {
-    const ALL: [Timer; 3] = [Timer::Keepalive, Timer::ConnectTimeout, Timer::CloseTimeout];
+    const ALL: [Timer; 6] = [
+        Timer::Keepalive,
+        Timer::ConnectTimeout,
+        Timer::CloseTimeout,
+        Timer::Reconnect,
+        Timer::Heartbeat,
+        Timer::Persist,
+    ];
 
     fn index(self) -> usize {
         self as usize
@@ -40,8 +53,17 @@ impl TimerTable {
         }
     }
 
-    pub(crate) fn stop_all(&mut self) {
-        self.deadlines = Default::default();
+    /// Stops every timer of the socket (all but `Persist`).
+    pub(crate) fn stop_socket_timers(&mut self) {
+        for timer in Timer::ALL {
+            if timer != Timer::Persist {
+                self.stop(timer);
+            }
+        }
+    }
+
+    pub(crate) fn is_set(&self, timer: Timer) -> bool {
+        matches!(self.deadlines.get(timer.index()), Some(Some(_)))
     }
 
     /// The earliest deadline of all running timers.

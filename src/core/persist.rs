@@ -1,0 +1,143 @@
+//! Persistence: the snapshot out, the restore in, and the write sequence that
+//! lets a queued `send` resolve only once its message is stored.
+
+use crate::core::connection::{Action, Connection, Event};
+use crate::core::lifecycle::WAKE_ALARM_AFTER;
+use crate::core::outbox::Outbox;
+use crate::core::snapshot::{Snapshot, StoredMessage, SNAPSHOT_VERSION};
+use crate::core::state::Phase;
+use crate::core::timer::Timer;
+use crate::core::{Error, ErrorInfo, Timestamp, WsUrl};
+
+impl Connection {
+    /// The state to store (without secrets).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            intent: if self.intent_open { "open" } else { "closed" }.into(),
+            url: self.url.as_ref().map(|u| u.as_str().to_owned()),
+            options: self.options.clone(),
+            attempt: self.attempt,
+            next_attempt_at: match self.phase {
+                Phase::Backoff { at } => Some(at.as_millis()),
+                _ => None,
+            },
+            gave_up: matches!(self.phase, Phase::GaveUp),
+            counters: self.counters.clone(),
+            next_id: self.next_id,
+            outbox: self.outbox.entries().map(StoredMessage::from_entry).collect(),
+            last_close: self.last_close.clone(),
+            last_error: self.last_error.as_ref().map(ErrorInfo::from),
+        }
+    }
+
+    /// The secret to store in session storage, if any.
+    pub fn secret(&self) -> Option<&str> {
+        self.config.auth.as_ref().map(|a| a.token.as_str())
+    }
+
+    /// `Some(seq)` when state changed since the last write: write
+    /// [`Connection::snapshot`], then call [`Connection::handle_persisted`] with `seq`.
+    #[must_use]
+    pub fn poll_persist(&self) -> Option<u64> {
+        (self.dirty > self.persisted).then_some(self.dirty)
+    }
+
+    /// The snapshot taken at `seq` is in storage.
+    pub fn handle_persisted(&mut self, seq: u64) {
+        self.persisted = self.persisted.max(seq);
+    }
+
+    /// The last sequence known to be in storage.
+    pub fn persisted(&self) -> u64 {
+        self.persisted
+    }
+
+    /// The stored state could not be read: report it (the shell quarantines it).
+    pub fn handle_corrupt_snapshot(&mut self, why: &str) {
+        self.report(Error::CorruptSnapshot(why.to_owned()));
+        self.mark_dirty();
+    }
+
+    /// Restores a stored snapshot (and the session secret) on worker start,
+    /// and reconnects if the caller's intent is open. Checks everything first:
+    /// on error nothing changed and the error is a [`Error::CorruptSnapshot`].
+    pub fn restore(&mut self, now: Timestamp, snapshot: Snapshot, secret: Option<String>) -> Result<(), Error> {
+        let corrupt = |why: String| Error::CorruptSnapshot(why);
+        if snapshot.version != SNAPSHOT_VERSION {
+            return Err(corrupt(format!("unknown version {}", snapshot.version)));
+        }
+        let intent_open = match snapshot.intent.as_str() {
+            "open" => true,
+            "closed" => false,
+            other => return Err(corrupt(format!("unknown intent {other:?}"))),
+        };
+        let mut options = snapshot.options.clone();
+        options.auth_token = secret;
+        if options.auth_query_param.is_some() && options.auth_token.is_none() {
+            // The session secret is gone (browser restart): connect without it.
+            options.auth_query_param = None;
+        }
+        let config = options
+            .to_config()
+            .map_err(|e| corrupt(format!("stored options: {e}")))?;
+        let url = match &snapshot.url {
+            Some(u) => Some(WsUrl::parse(u).map_err(|e| corrupt(format!("stored URL: {e}")))?),
+            None if intent_open => return Err(corrupt("intent open without a URL".into())),
+            None => None,
+        };
+        let mut outbox = Outbox::default();
+        let mut last_id = 0;
+        for stored in &snapshot.outbox {
+            let entry = stored.to_entry()?;
+            if entry.id <= last_id || entry.id >= snapshot.next_id {
+                return Err(corrupt(format!("outbox id {} out of order", entry.id)));
+            }
+            last_id = entry.id;
+            outbox
+                .push(entry, usize::MAX, usize::MAX)
+                .map_err(|e| corrupt(e.to_string()))?;
+        }
+
+        self.config = config;
+        self.options = options;
+        self.url = url;
+        self.intent_open = intent_open;
+        self.attempt = snapshot.attempt;
+        self.outbox = outbox;
+        self.next_id = snapshot.next_id;
+        let starts = self.counters.worker_starts;
+        self.counters = snapshot.counters;
+        self.counters.worker_starts += starts;
+        self.last_close = snapshot.last_close;
+        if let Some(info) = snapshot.last_error {
+            self.last_error = Some(Error::Socket(format!("{} (before the worker restarted)", info.message)));
+        }
+        self.mark_dirty();
+        self.timers.stop_socket_timers();
+        // An alarm set before the worker stopped may still be there.
+        self.wake = snapshot.next_attempt_at.map(Timestamp);
+
+        if !intent_open {
+            self.set_phase(if self.url.is_some() { Phase::Closed } else { Phase::Idle });
+            return Ok(());
+        }
+        if snapshot.gave_up {
+            self.set_phase(Phase::GaveUp);
+            self.events.push_back(Event::GaveUp(self.last_close.clone()));
+            return Ok(());
+        }
+        self.actions.push_back(Action::Watchdog(self.config.watchdog));
+        match snapshot.next_attempt_at.map(Timestamp) {
+            Some(at) if at > now => {
+                self.set_phase(Phase::Backoff { at });
+                self.timers.set(Timer::Reconnect, at);
+                if at.saturating_since(now) > WAKE_ALARM_AFTER {
+                    self.set_wake(Some(at));
+                }
+            }
+            _ => self.open_socket(now, true),
+        }
+        Ok(())
+    }
+}

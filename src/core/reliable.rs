@@ -1,0 +1,47 @@
+//! Reliable-mode frames: `{"type":"sw.msg","id":N,"dup":B,"data":...}` out,
+//! cumulative `{"type":"sw.ack","id":N}` in.
+
+use crate::core::json::{flat_object, quote, Scalar};
+use crate::core::outbox::OutboxEntry;
+use crate::core::Message;
+
+/// The wire frame of a reliable outbox entry.
+pub(crate) fn frame(entry: &OutboxEntry, dup: bool) -> Message {
+    let data = match &entry.message {
+        Message::Text(json) if entry.json => json.clone(),
+        Message::Text(text) => quote(text),
+        // Reliable binary is refused at send time.
+        Message::Binary(_) => "null".to_owned(),
+    };
+    Message::Text(format!(
+        "{{\"type\":\"sw.msg\",\"id\":{},\"dup\":{dup},\"data\":{data}}}",
+        entry.id
+    ))
+}
+
+/// The first message of a connection that authenticates with a token.
+pub(crate) fn auth_frame(token: &str) -> Message {
+    Message::Text(format!("{{\"type\":\"sw.auth\",\"token\":{}}}", quote(token)))
+}
+
+/// The id of an ack frame, if `text` is one.
+pub fn parse_ack(text: &str) -> Option<u64> {
+    if !text.starts_with('{') || !text.contains("sw.ack") {
+        return None;
+    }
+    let fields = flat_object(text)?;
+    let is_ack = fields
+        .iter()
+        .any(|(k, v)| k == "type" && *v == Scalar::Str("sw.ack".into()));
+    let id = fields.iter().find_map(|(k, v)| match v {
+        Scalar::Num(n) if k == "id" && n.is_finite() && *n >= 0.0 && n.fract() == 0.0 => {
+            Some(*n as u64)
+        }
+        _ => None,
+    });
+    if is_ack {
+        id
+    } else {
+        None
+    }
+}
