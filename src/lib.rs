@@ -13,11 +13,13 @@
 //!   `SwWebSocket` class exported to JS.
 //!
 //! ```
-//! use sw_websocket::core::{Action, Config, Connection, Timestamp};
+//! use sw_websocket::core::{Action, Connection, Options, Timestamp};
 //!
 //! let mut conn = Connection::new();
-//! conn.connect(Timestamp(0), "ws://127.0.0.1:8080/ws", Config::default())
+//! conn.connect(Timestamp(0), "ws://127.0.0.1:8080/ws", Options::default())
 //!     .expect("a loopback ws:// URL is allowed");
+//! // The shell sets the watchdog alarm, then opens the socket.
+//! assert!(matches!(conn.poll_action(), Some(Action::Watchdog(Some(_)))));
 //! assert!(matches!(conn.poll_action(), Some(Action::Open { .. })));
 //! conn.handle_open(Timestamp(10));
 //! // 20 s of silence later the core asks for the keepalive message.

@@ -6,7 +6,6 @@ fn opts(json: &str) -> Options {
     serde_json::from_str(json).expect("valid options JSON")
 }
 
-
 const URL: &str = "ws://127.0.0.1:9000/ws";
 
 /// Runs the connection until `end`, firing timers exactly at their deadlines
@@ -81,7 +80,12 @@ fn idle_connection_gets_a_keepalive_every_interval_for_20_intervals() {
 fn steady_outgoing_traffic_sends_no_keepalive() {
     let mut conn = open_connection(opts(r#"{"keepaliveMs": 5000}"#));
     let mut send_every_second = |c: &mut Connection, now: u64| {
-        c.send(Timestamp(now), Message::from("tick"), SendOptions::default()).expect("open");
+        c.send(
+            Timestamp(now),
+            Message::from("tick"),
+            SendOptions::default(),
+        )
+        .expect("open");
         Some(now + 1_000)
     };
     let log = run(&mut conn, 200_000, &mut send_every_second, Some(1_000));
@@ -121,7 +125,12 @@ fn no_gap_ever_exceeds_the_interval_with_sparse_traffic() {
     let times = [3_000u64, 45_000, 46_000, 90_000, 150_000, 151_500, 300_000];
     let mut idx = 0;
     let mut traffic = |c: &mut Connection, now: u64| {
-        c.send(Timestamp(now), Message::from("data"), SendOptions::default()).expect("open");
+        c.send(
+            Timestamp(now),
+            Message::from("data"),
+            SendOptions::default(),
+        )
+        .expect("open");
         idx += 1;
         times.get(idx).copied()
     };
@@ -163,12 +172,8 @@ fn custom_keepalive_message_is_sent() {
 #[test]
 fn no_keepalive_before_open_or_after_close() {
     let mut conn = Connection::new();
-    conn.connect(
-        Timestamp(0),
-        URL,
-        opts(r#"{"connectTimeoutMs": 60000}"#),
-    )
-    .expect("valid");
+    conn.connect(Timestamp(0), URL, opts(r#"{"connectTimeoutMs": 60000}"#))
+        .expect("valid");
     while conn.poll_action().is_some() {}
     conn.handle_timeout(Timestamp(25_000));
     let during = conn.poll_action();

@@ -8,7 +8,6 @@ fn opts(json: &str) -> Options {
     serde_json::from_str(json).expect("valid options JSON")
 }
 
-
 const URL: &str = "ws://localhost:9000/ws";
 
 fn events(conn: &mut Connection) -> Vec<Event> {
@@ -41,7 +40,8 @@ fn open_send_receive_close() {
         events(&mut conn),
         vec![Event::State(ConnState::Open), Event::Open]
     );
-    conn.send(Timestamp(6), Message::from("hi"), SendOptions::default()).expect("open");
+    conn.send(Timestamp(6), Message::from("hi"), SendOptions::default())
+        .expect("open");
     assert_eq!(actions(&mut conn), vec![Action::Send(Message::from("hi"))]);
     conn.handle_message(Timestamp(7), Message::Binary(vec![0, 255]));
     assert_eq!(
@@ -83,10 +83,20 @@ fn send_before_open_is_not_open_and_too_large_is_rejected() {
         .expect("valid");
     conn.handle_open(Timestamp(1));
     let err = conn
-        .send(Timestamp(2), Message::Binary(vec![0; 5]), SendOptions::default())
+        .send(
+            Timestamp(2),
+            Message::Binary(vec![0; 5]),
+            SendOptions::default(),
+        )
         .unwrap_err();
     assert_eq!(err, Error::MessageTooLarge { size: 5, max: 4 });
-    assert!(conn.send(Timestamp(2), Message::Binary(vec![0; 4]), SendOptions::default()).is_ok());
+    assert!(conn
+        .send(
+            Timestamp(2),
+            Message::Binary(vec![0; 4]),
+            SendOptions::default()
+        )
+        .is_ok());
 }
 
 #[test]
@@ -125,7 +135,10 @@ fn connect_timeout_drops_the_socket() {
     let _ = actions(&mut conn);
     assert_eq!(conn.poll_timeout(), Some(Timestamp(3_000)));
     conn.handle_timeout(Timestamp(3_000));
-    assert_eq!(actions(&mut conn), vec![Action::Drop, Action::Watchdog(None)]);
+    assert_eq!(
+        actions(&mut conn),
+        vec![Action::Drop, Action::Watchdog(None)]
+    );
     let evs = events(&mut conn);
     assert!(evs.contains(&Event::Error(Error::ConnectTimeout)));
     assert_eq!(conn.state(), ConnState::Closed);

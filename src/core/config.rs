@@ -270,7 +270,12 @@ impl Config {
         }
         if self.reconnect {
             check_range("backoffBaseMs", self.backoff.base.get(), 1, 3_600_000)?;
-            check_range("backoffMaxMs", self.backoff.max.get(), self.backoff.base.get(), 86_400_000)?;
+            check_range(
+                "backoffMaxMs",
+                self.backoff.max.get(),
+                self.backoff.base.get(),
+                86_400_000,
+            )?;
             check_range("minUptimeMs", self.backoff.min_uptime.get(), 0, 3_600_000)?;
         }
         if let Some(period) = self.watchdog {

@@ -211,7 +211,12 @@ impl Connection {
     }
 
     /// Sends `message`: to the socket when open, else into the outbox.
-    pub fn send(&mut self, now: Timestamp, message: Message, how: SendOptions) -> Result<Sent, Error> {
+    pub fn send(
+        &mut self,
+        now: Timestamp,
+        message: Message,
+        how: SendOptions,
+    ) -> Result<Sent, Error> {
         let max = self.config.max_message();
         if message.len() > max {
             return Err(Error::MessageTooLarge {
@@ -245,7 +250,10 @@ impl Connection {
             reliable,
             sent: false,
         };
-        let (max_count, max_bytes) = (self.config.max_outbox_messages, self.config.max_outbox_bytes);
+        let (max_count, max_bytes) = (
+            self.config.max_outbox_messages,
+            self.config.max_outbox_bytes,
+        );
         self.outbox.push(entry.clone(), max_count, max_bytes)?;
         self.next_id += 1;
         let seq = self.mark_dirty();
@@ -254,7 +262,8 @@ impl Connection {
         }
         if self.phase.is_open() {
             self.counters.sent += 1;
-            self.actions.push_back(Action::Send(reliable::frame(&entry, false)));
+            self.actions
+                .push_back(Action::Send(reliable::frame(&entry, false)));
             self.outbox.mark_sent(id);
             self.touch(now);
         }
@@ -265,7 +274,12 @@ impl Connection {
     ///
     /// Checked before anything happens. Never reconnects afterwards; the
     /// outbox is kept for the next `connect` (see [`Connection::clear_outbox`]).
-    pub fn close(&mut self, now: Timestamp, code: Option<u16>, reason: Option<&str>) -> Result<(), Error> {
+    pub fn close(
+        &mut self,
+        now: Timestamp,
+        code: Option<u16>,
+        reason: Option<&str>,
+    ) -> Result<(), Error> {
         let request = CloseRequest::new(code, reason)?;
         if self.intent_open {
             self.actions.push_back(Action::Watchdog(None));
@@ -305,8 +319,14 @@ impl Connection {
         self.set_phase(Phase::Open { since: now });
         self.events.push_back(Event::Open);
         self.set_wake(None);
-        if let Some(auth) = self.config.auth.as_ref().filter(|a| a.query_param.is_none()) {
-            self.actions.push_back(Action::Send(reliable::auth_frame(&auth.token)));
+        if let Some(auth) = self
+            .config
+            .auth
+            .as_ref()
+            .filter(|a| a.query_param.is_none())
+        {
+            self.actions
+                .push_back(Action::Send(reliable::auth_frame(&auth.token)));
         }
         let flushed = self.outbox.flush();
         if !flushed.is_empty() {
@@ -334,7 +354,12 @@ impl Connection {
         }
         self.timers.stop(Timer::Heartbeat);
         if let Some(text) = message.as_text() {
-            if self.config.heartbeat.as_ref().is_some_and(|h| h.reply == text) {
+            if self
+                .config
+                .heartbeat
+                .as_ref()
+                .is_some_and(|h| h.reply == text)
+            {
                 return;
             }
             if let Some(id) = reliable::parse_ack(text) {

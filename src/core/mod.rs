@@ -31,13 +31,13 @@ pub use config::{
     DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS, MAX_KEEPALIVE_MS, MIN_KEEPALIVE_MS,
 };
 pub use connection::{Action, Connection, Event, SendOptions, Sent};
+pub use error::Error;
 pub use lifecycle::WAKE_ALARM_AFTER;
+pub use message::Message;
+pub use options::{Options, Protocols};
 pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 pub use reliable::parse_ack;
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
-pub use error::Error;
-pub use message::Message;
-pub use options::{Options, Protocols};
 pub use state::ConnState;
 pub use status::{Counters, ErrorInfo, Status};
 pub use time::{Millis, Timestamp};

@@ -161,12 +161,22 @@ impl Options {
                 ))
             }
             (Some(false), None) => config = config.watchdog(None),
-            (_, Some(ms)) => config = config.watchdog(Some(Millis(whole_number("watchdogMs", ms)?))),
+            (_, Some(ms)) => {
+                config = config.watchdog(Some(Millis(whole_number("watchdogMs", ms)?)))
+            }
             _ => {}
         }
         if o.max_outbox_messages.is_some() || o.max_outbox_bytes.is_some() {
-            let messages = o.max_outbox_messages.map_or(Ok(crate::core::outbox::DEFAULT_MAX_OUTBOX_MESSAGES), |n| size("maxOutboxMessages", n))?;
-            let bytes = o.max_outbox_bytes.map_or(Ok(crate::core::outbox::DEFAULT_MAX_OUTBOX_BYTES), |n| size("maxOutboxBytes", n))?;
+            let messages = o
+                .max_outbox_messages
+                .map_or(Ok(crate::core::outbox::DEFAULT_MAX_OUTBOX_MESSAGES), |n| {
+                    size("maxOutboxMessages", n)
+                })?;
+            let bytes = o
+                .max_outbox_bytes
+                .map_or(Ok(crate::core::outbox::DEFAULT_MAX_OUTBOX_BYTES), |n| {
+                    size("maxOutboxBytes", n)
+                })?;
             config = config.outbox_limits(messages, bytes);
         }
         config = config.reliable(o.reliable == Some(true));
@@ -176,7 +186,9 @@ impl Options {
                 query_param: o.auth_query_param.clone(),
             }));
         } else if o.auth_query_param.is_some() {
-            return Err(Error::InvalidOption("authQueryParam needs authToken".into()));
+            return Err(Error::InvalidOption(
+                "authQueryParam needs authToken".into(),
+            ));
         }
         config.validate()
     }

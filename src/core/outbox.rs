@@ -31,7 +31,12 @@ pub(crate) struct Outbox {
 }
 
 impl Outbox {
-    pub(crate) fn push(&mut self, entry: OutboxEntry, max_count: usize, max_bytes: usize) -> Result<(), Error> {
+    pub(crate) fn push(
+        &mut self,
+        entry: OutboxEntry,
+        max_count: usize,
+        max_bytes: usize,
+    ) -> Result<(), Error> {
         let size = entry.message.len();
         if self.entries.len() >= max_count || self.bytes.saturating_add(size) > max_bytes {
             return Err(Error::OutboxFull {

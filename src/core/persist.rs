@@ -25,7 +25,11 @@ impl Connection {
             gave_up: matches!(self.phase, Phase::GaveUp),
             counters: self.counters.clone(),
             next_id: self.next_id,
-            outbox: self.outbox.entries().map(StoredMessage::from_entry).collect(),
+            outbox: self
+                .outbox
+                .entries()
+                .map(StoredMessage::from_entry)
+                .collect(),
             last_close: self.last_close.clone(),
             last_error: self.last_error.as_ref().map(ErrorInfo::from),
         }
@@ -62,7 +66,12 @@ impl Connection {
     /// Restores a stored snapshot (and the session secret) on worker start,
     /// and reconnects if the caller's intent is open. Checks everything first:
     /// on error nothing changed and the error is a [`Error::CorruptSnapshot`].
-    pub fn restore(&mut self, now: Timestamp, snapshot: Snapshot, secret: Option<String>) -> Result<(), Error> {
+    pub fn restore(
+        &mut self,
+        now: Timestamp,
+        snapshot: Snapshot,
+        secret: Option<String>,
+    ) -> Result<(), Error> {
         let corrupt = |why: String| Error::CorruptSnapshot(why);
         if snapshot.version != SNAPSHOT_VERSION {
             return Err(corrupt(format!("unknown version {}", snapshot.version)));
@@ -111,7 +120,10 @@ impl Connection {
         self.counters.worker_starts += starts;
         self.last_close = snapshot.last_close;
         if let Some(info) = snapshot.last_error {
-            self.last_error = Some(Error::Socket(format!("{} (before the worker restarted)", info.message)));
+            self.last_error = Some(Error::Socket(format!(
+                "{} (before the worker restarted)",
+                info.message
+            )));
         }
         self.mark_dirty();
         self.timers.stop_socket_timers();
@@ -119,15 +131,21 @@ impl Connection {
         self.wake = snapshot.next_attempt_at.map(Timestamp);
 
         if !intent_open {
-            self.set_phase(if self.url.is_some() { Phase::Closed } else { Phase::Idle });
+            self.set_phase(if self.url.is_some() {
+                Phase::Closed
+            } else {
+                Phase::Idle
+            });
             return Ok(());
         }
         if snapshot.gave_up {
             self.set_phase(Phase::GaveUp);
-            self.events.push_back(Event::GaveUp(self.last_close.clone()));
+            self.events
+                .push_back(Event::GaveUp(self.last_close.clone()));
             return Ok(());
         }
-        self.actions.push_back(Action::Watchdog(self.config.watchdog));
+        self.actions
+            .push_back(Action::Watchdog(self.config.watchdog));
         match snapshot.next_attempt_at.map(Timestamp) {
             Some(at) if at > now => {
                 self.set_phase(Phase::Backoff { at });

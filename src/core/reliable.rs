@@ -21,12 +21,15 @@ pub(crate) fn frame(entry: &OutboxEntry, dup: bool) -> Message {
 
 /// The first message of a connection that authenticates with a token.
 pub(crate) fn auth_frame(token: &str) -> Message {
-    Message::Text(format!("{{\"type\":\"sw.auth\",\"token\":{}}}", quote(token)))
+    Message::Text(format!(
+        "{{\"type\":\"sw.auth\",\"token\":{}}}",
+        quote(token)
+    ))
 }
 
 /// The id of an ack frame, if `text` is one.
 pub fn parse_ack(text: &str) -> Option<u64> {
-    if !text.starts_with('{') || !text.contains("sw.ack") {
+    if !text.trim_start().starts_with('{') || !text.contains("sw.ack") {
         return None;
     }
     let fields = flat_object(text)?;

@@ -1,7 +1,4 @@
 //! The persisted state: versioned, migrated, checked before use.
-//!
-//! The lib doc test of the crate root shows the keepalive; these types are
-//! what `chrome.storage` holds.
 
 use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Message, Options};
@@ -154,7 +151,9 @@ pub(crate) fn base64_encode(bytes: &[u8]) -> String {
         for i in 0..4 {
             if i <= chunk.len() {
                 let index = (n >> (18 - 6 * i)) & 63;
-                out.push(char::from(ALPHABET.get(index as usize).copied().unwrap_or(b'A')));
+                out.push(char::from(
+                    ALPHABET.get(index as usize).copied().unwrap_or(b'A'),
+                ));
             } else {
                 out.push('=');
             }
