@@ -125,7 +125,7 @@ test_all() {
   start_server
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" \
     wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" \
-    --mode no-install -- --test web
+    --mode no-install -- --test web --test web_survive
   stop_server
 
   step "test: end to end (puppeteer-core, Chromium, the unpacked extension)"

@@ -35,4 +35,4 @@ pub mod core;
 mod browser;
 
 #[cfg(target_arch = "wasm32")]
-pub use browser::SwWebSocket;
+pub use browser::{set_storage_areas, SwWebSocket};

@@ -3,105 +3,15 @@
 //! (`SW_TEST_SERVER`). The server's own stats are the witness.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Function, Promise, Uint8Array};
-use std::cell::RefCell;
-use std::rc::Rc;
-use sw_websocket::SwWebSocket;
+mod support;
+
+use js_sys::{Array, Uint8Array};
+use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_service_worker);
-
-#[wasm_bindgen(inline_js = r#"
-export function within(promise, ms, what) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-export function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
-export async function getJson(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
-export function field(value, path) {
-  return path.split('.').reduce((v, key) => (v == null ? undefined : v[key]), value);
-}
-"#)]
-extern "C" {
-    fn within(promise: &Promise, ms: u32, what: &str) -> Promise;
-    fn sleep(ms: u32) -> Promise;
-    #[wasm_bindgen(js_name = getJson)]
-    fn get_json(url: &str) -> Promise;
-    fn field(value: &JsValue, path: &str) -> JsValue;
-}
-
-fn server() -> String {
-    match option_env!("SW_TEST_SERVER") {
-        Some(url) => url.to_owned(),
-        None => panic!("build with SW_TEST_SERVER=ws://127.0.0.1:PORT/ws (./build.sh test does)"),
-    }
-}
-
-fn url(tag: &str) -> String {
-    format!("{}?tag={tag}", server())
-}
-
-async fn stats(tag: &str) -> JsValue {
-    let base = server()
-        .replace("ws://", "http://")
-        .replace("/ws", "/stats");
-    JsFuture::from(get_json(&format!("{base}?tag={tag}")))
-        .await
-        .expect("stats")
-}
-
-async fn wait(promise: Promise, what: &str) -> JsValue {
-    JsFuture::from(within(&promise, 5_000, what))
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-/// The next event of `kind`.
-fn next(sw: &SwWebSocket, kind: &str) -> Promise {
-    Promise::new(&mut |resolve: Function, _| {
-        sw.add_event_listener(kind, resolve).expect("known type");
-    })
-}
-
-/// Collects every received message's data.
-fn collect(sw: &SwWebSocket) -> Rc<RefCell<Vec<JsValue>>> {
-    let seen = Rc::new(RefCell::new(Vec::new()));
-    let sink = seen.clone();
-    let listener = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-        sink.borrow_mut().push(field(&e, "data"));
-    });
-    sw.add_event_listener("message", listener.as_ref().clone().unchecked_into())
-        .expect("known type");
-    listener.forget(); // one per test
-    seen
-}
-
-async fn open(tag: &str, options: JsValue) -> SwWebSocket {
-    let sw = SwWebSocket::new();
-    let opened = next(&sw, "open");
-    sw.connect(url(tag).into(), options).expect("valid url");
-    wait(opened, "open").await;
-    sw
-}
-
-async fn until(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..100 {
-        if check() {
-            return;
-        }
-        JsFuture::from(sleep(50)).await.expect("sleep");
-    }
-    panic!("timed out waiting for {what}");
-}
 
 #[wasm_bindgen_test]
 async fn text_echo_is_byte_exact() {
@@ -110,7 +20,9 @@ async fn text_echo_is_byte_exact() {
     let seen = collect(&sw);
     let texts = ["hello", "", "ünïcödé ✓ 𝄞 \u{0}", &"x".repeat(70_000)];
     for text in texts {
-        JsFuture::from(sw.send(text.into())).await.expect("sent");
+        JsFuture::from(sw.send(text.into(), JsValue::UNDEFINED))
+            .await
+            .expect("sent");
     }
     until("4 echoes", || seen.borrow().len() == 4).await;
     for (got, want) in seen.borrow().iter().zip(texts) {
@@ -126,15 +38,17 @@ async fn binary_echo_is_byte_exact() {
     let seen = collect(&sw);
     let all: Vec<u8> = (0..=255).collect();
     let view = Uint8Array::from(all.as_slice());
-    JsFuture::from(sw.send(view.clone().into()))
+    JsFuture::from(sw.send(view.clone().into(), JsValue::UNDEFINED))
         .await
         .expect("view");
-    JsFuture::from(sw.send(view.buffer().into()))
+    JsFuture::from(sw.send(view.buffer().into(), JsValue::UNDEFINED))
         .await
         .expect("buffer");
     // A view on part of a buffer sends only its bytes.
     let part = Uint8Array::new_with_byte_offset_and_length(&view.buffer(), 10, 5);
-    JsFuture::from(sw.send(part.into())).await.expect("part");
+    JsFuture::from(sw.send(part.into(), JsValue::UNDEFINED))
+        .await
+        .expect("part");
     until("3 echoes", || seen.borrow().len() == 3).await;
     let got: Vec<Vec<u8>> = seen
         .borrow()
@@ -152,7 +66,7 @@ async fn json_echo_round_trips() {
     let seen = collect(&sw);
     let value =
         js_sys::JSON::parse(r#"{"a":[1,2.5,"three",null,true],"b":{"c":"ü"}}"#).expect("json");
-    JsFuture::from(sw.send_json(value.clone()))
+    JsFuture::from(sw.send_json(value.clone(), JsValue::UNDEFINED))
         .await
         .expect("sent");
     until("echo", || seen.borrow().len() == 1).await;
@@ -160,7 +74,7 @@ async fn json_echo_round_trips() {
     let want = js_sys::JSON::stringify(&value).expect("stringify");
     assert_eq!(echoed, String::from(want));
     // undefined has no JSON form: a typed rejection, nothing sent.
-    let err = JsFuture::from(sw.send_json(JsValue::UNDEFINED))
+    let err = JsFuture::from(sw.send_json(JsValue::UNDEFINED, JsValue::UNDEFINED))
         .await
         .unwrap_err();
     assert_eq!(field(&err, "kind"), "invalid_message");
@@ -184,7 +98,7 @@ async fn close_with_code_and_reason_reaches_the_server() {
 
 #[wasm_bindgen_test]
 async fn bad_input_is_rejected_with_typed_errors() {
-    let sw = SwWebSocket::new();
+    let sw = memory_socket();
     let cases: [(&str, JsValue); 5] = [
         ("invalid_url", "/relative".into()),
         ("invalid_url", "http://127.0.0.1/ws".into()),
@@ -207,9 +121,11 @@ async fn bad_input_is_rejected_with_typed_errors() {
         .close(JsValue::UNDEFINED, "r".repeat(124).into())
         .unwrap_err();
     assert_eq!(field(&err, "kind"), "close_reason_too_long");
-    let err = JsFuture::from(sw.send("x".into())).await.unwrap_err();
+    let err = JsFuture::from(sw.send("x".into(), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
     assert_eq!(field(&err, "kind"), "not_open");
-    let err = JsFuture::from(sw.send(Array::new().into()))
+    let err = JsFuture::from(sw.send(Array::new().into(), JsValue::UNDEFINED))
         .await
         .unwrap_err();
     assert_eq!(field(&err, "kind"), "invalid_message");

@@ -3,7 +3,9 @@
 use crate::browser::clock::now;
 use crate::browser::convert::{js_error, message_from_js, message_to_js, object, to_js, type_name};
 use crate::browser::driver::Driver;
-use crate::core::{Error, Message, Options};
+use crate::browser::persist::Pending;
+use crate::browser::store::{Keys, Loaded};
+use crate::core::{Error, Message, Options, SendOptions, Sent};
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 
@@ -16,20 +18,71 @@ pub struct SwWebSocket {
     driver: Driver,
 }
 
-impl Default for SwWebSocket {
-    fn default() -> Self {
-        SwWebSocket::new()
-    }
-}
-
 #[wasm_bindgen]
 impl SwWebSocket {
-    /// A new, idle socket. Create one per worker, at the top level.
+    /// A new, idle socket. Create one per worker, at the top level, then call
+    /// `resume()`. `settings`: `{storageKey = "sw-websocket", storageArea =
+    /// "local" | "session" | "none"}`; "none" keeps everything in memory.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> SwWebSocket {
-        SwWebSocket {
-            driver: Driver::new(),
+    pub fn new(settings: JsValue) -> Result<SwWebSocket, JsValue> {
+        let keys = keys_from(&settings).map_err(|e| js_error(&e))?;
+        Ok(SwWebSocket {
+            driver: Driver::new(keys),
+        })
+    }
+
+    /// Restores the stored state and reconnects if the caller's last word was
+    /// `connect`. Call it once at worker start; resolves the status. A corrupt
+    /// snapshot becomes an error event, is kept under `KEY:quarantine` and is
+    /// replaced; nothing throws.
+    pub async fn resume(&self) -> JsValue {
+        let keys = match self.driver.read(|i| (i.resumed, i.keys.clone())) {
+            Ok((false, keys)) => keys,
+            _ => return self.status(),
+        };
+        let loaded = if keys.enabled() {
+            keys.load().await
+        } else {
+            Ok((Loaded::Nothing, None))
+        };
+        let quarantine = self.driver.with(|inner| {
+            if inner.resumed {
+                return None; // connect() came first: its state wins
+            }
+            let now = now();
+            let mut quarantine = None;
+            match loaded {
+                Err(error) => {
+                    // Unreadable storage: run in memory, keep what is stored.
+                    inner.conn.report(error);
+                    inner.conn.handle_worker_start();
+                    return None;
+                }
+                Ok((Loaded::Nothing, _)) => {}
+                Ok((Loaded::Found(snapshot), secret)) => {
+                    if let Err(error) = inner.conn.restore(now, *snapshot.clone(), secret) {
+                        quarantine = Some((
+                            crate::browser::convert::to_js(&*snapshot),
+                            error.to_string(),
+                        ));
+                        inner.conn.report(error);
+                    }
+                }
+                Ok((Loaded::Corrupt { raw, why }, _)) => {
+                    inner.conn.handle_corrupt_snapshot(&why);
+                    quarantine = Some((raw, why));
+                }
+            }
+            inner.resumed = true;
+            inner.conn.handle_worker_start();
+            quarantine
+        });
+        if let Ok(Some((raw, why))) = quarantine {
+            if let Err(error) = keys.quarantine_value(&raw, &why).await {
+                let _ = self.driver.with(|inner| inner.conn.report(error));
+            }
         }
+        self.status()
     }
 
     /// Opens a connection to `url` (`wss://`, or `ws://` to loopback) with
@@ -38,16 +91,78 @@ impl SwWebSocket {
         self.try_connect(&url, options).map_err(|e| js_error(&e))
     }
 
-    /// Sends a string, ArrayBuffer or typed array; resolves `{queued: false}`
-    /// once the browser socket has it, rejects with a typed error otherwise.
-    pub fn send(&self, data: JsValue) -> Promise {
-        settle(message_from_js(&data).and_then(|m| self.send_message(m)))
+    /// Sends a string, ArrayBuffer or typed array. Resolves `{queued: false}`
+    /// once the open socket has it, or `{queued: true, id}` once it is in the
+    /// outbox in storage; rejects with a typed error otherwise. `options`:
+    /// `{reliable}` overrides the connection's reliable mode for this message.
+    pub fn send(&self, data: JsValue, options: JsValue) -> Promise {
+        match (message_from_js(&data), send_options(&options, false)) {
+            (Ok(message), Ok(how)) => self.send_message(message, how),
+            (Err(e), _) | (_, Err(e)) => Promise::reject(&js_error(&e)),
+        }
     }
 
-    /// Sends `JSON.stringify(value)` as a text message.
+    /// Sends `JSON.stringify(value)` as a text message (embedded as JSON in
+    /// reliable frames).
     #[wasm_bindgen(js_name = sendJson)]
-    pub fn send_json(&self, value: JsValue) -> Promise {
-        settle(json_text(&value).and_then(|m| self.send_message(m)))
+    pub fn send_json(&self, value: JsValue, options: JsValue) -> Promise {
+        match (json_text(&value), send_options(&options, true)) {
+            (Ok(message), Ok(how)) => self.send_message(message, how),
+            (Err(e), _) | (_, Err(e)) => Promise::reject(&js_error(&e)),
+        }
+    }
+
+    /// The outbox: `[{id, type, bytes, reliable}]`, in order.
+    pub fn outbox(&self) -> Array {
+        self.driver
+            .read(|inner| {
+                inner
+                    .conn
+                    .outbox()
+                    .map(|e| {
+                        let kind = match (&e.message, e.json) {
+                            (Message::Binary(_), _) => "binary",
+                            (_, true) => "json",
+                            _ => "text",
+                        };
+                        object(&[
+                            ("id", (e.id as f64).into()),
+                            ("type", kind.into()),
+                            ("bytes", (e.message.len() as f64).into()),
+                            ("reliable", e.reliable.into()),
+                        ])
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Drops every message in the outbox; returns how many.
+    #[wasm_bindgen(js_name = clearOutbox)]
+    pub fn clear_outbox(&self) -> Result<u32, JsValue> {
+        self.driver
+            .with(|inner| inner.conn.clear_outbox() as u32)
+            .map_err(|e| js_error(&e))
+    }
+
+    /// Hands a `chrome.alarms` alarm to the socket; `true` if it was one of its
+    /// own (the watchdog or a reconnect wake-up).
+    #[wasm_bindgen(js_name = handleAlarm)]
+    pub fn handle_alarm(&self, alarm: JsValue) -> bool {
+        let name = js_sys::Reflect::get(&alarm, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .or_else(|| alarm.as_string())
+            .unwrap_or_default();
+        self.driver
+            .with(|inner| {
+                let ours = name == inner.keys.alarm("watchdog") || name == inner.keys.alarm("wake");
+                if ours {
+                    inner.conn.handle_timeout(now());
+                }
+                ours
+            })
+            .unwrap_or(false)
     }
 
     /// Closes with `code` (1000 or 3000-4999, default 1000) and a `reason` of
@@ -117,8 +232,16 @@ impl SwWebSocket {
     /// resolves `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
     #[wasm_bindgen(js_name = handleCommand)]
     pub fn handle_command(&self, request: JsValue) -> Promise {
-        Promise::resolve(&crate::browser::commands::handle(self, &request))
+        crate::browser::commands::handle(self, &request)
     }
+}
+
+/// Replaces `chrome.storage` with `{local, session}` objects that have
+/// `get/set/remove` like a storage area: for tests and pages without the
+/// extension APIs. Pass `null` to go back to `chrome.storage`.
+#[wasm_bindgen(js_name = setStorageAreas)]
+pub fn set_storage_areas(areas: JsValue) {
+    crate::browser::glue::use_storage_areas(&areas);
 }
 
 impl SwWebSocket {
@@ -137,15 +260,46 @@ impl SwWebSocket {
             serde_wasm_bindgen::from_value(options)
                 .map_err(|e| Error::InvalidOption(e.to_string()))?
         };
-        let config = options.into_config()?;
-        self.driver
-            .with(|inner| inner.conn.connect(now(), &url, config))?
+        self.driver.with(|inner| {
+            let result = inner.conn.connect(now(), &url, options);
+            if result.is_ok() {
+                // Without resume(), the first connect starts from a fresh state.
+                inner.resumed = true;
+            }
+            result
+        })?
     }
 
-    pub(crate) fn send_message(&self, message: Message) -> Result<JsValue, Error> {
-        self.driver
-            .with(|inner| inner.conn.send(now(), message))??;
-        Ok(object(&[("queued", false.into())]))
+    /// Sends, resolving at once when the socket took it and after the write
+    /// that holds it when it was queued.
+    pub(crate) fn send_message(&self, message: Message, how: SendOptions) -> Promise {
+        let mut slot: Option<(Function, Function)> = None;
+        let promise = Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
+        let Some((resolve, reject)) = slot else {
+            return promise;
+        };
+        let outcome = self.driver.with(|inner| {
+            let sent = inner.conn.send(now(), message, how)?;
+            match sent {
+                Sent::Queued { id, seq } | Sent::Reliable { id, seq } => {
+                    inner.pending.push(Pending {
+                        seq,
+                        id,
+                        resolve: resolve.clone(),
+                        reject: reject.clone(),
+                    })
+                }
+                _ => {
+                    let _ =
+                        resolve.call1(&JsValue::UNDEFINED, &object(&[("queued", false.into())]));
+                }
+            }
+            Ok::<(), Error>(())
+        });
+        if let Err(error) = outcome.and_then(|r| r) {
+            let _ = reject.call1(&JsValue::UNDEFINED, &js_error(&error));
+        }
+        promise
     }
 
     pub(crate) fn try_close(&self, code: &JsValue, reason: &JsValue) -> Result<(), Error> {
@@ -172,10 +326,6 @@ impl SwWebSocket {
         self.driver
             .with(|inner| inner.conn.close(now(), code, reason.as_deref()))?
     }
-
-    pub(crate) fn status_value(&self) -> JsValue {
-        self.status()
-    }
 }
 
 fn describe_value(value: &JsValue) -> String {
@@ -198,9 +348,55 @@ pub(crate) fn json_text(value: &JsValue) -> Result<Message, Error> {
         .ok_or_else(|| Error::InvalidMessage(format!("{} has no JSON form", type_name(value))))
 }
 
-fn settle(result: Result<JsValue, Error>) -> Promise {
-    match result {
-        Ok(value) => Promise::resolve(&value),
-        Err(error) => Promise::reject(&js_error(&error)),
+fn send_options(options: &JsValue, json: bool) -> Result<SendOptions, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(SendOptions {
+            reliable: None,
+            json,
+        });
     }
+    let reliable = js_sys::Reflect::get(options, &"reliable".into()).unwrap_or(JsValue::UNDEFINED);
+    let reliable = match reliable.as_bool() {
+        Some(b) => Some(b),
+        None if reliable.is_undefined() => None,
+        None => {
+            return Err(Error::InvalidOption(format!(
+                "reliable must be true or false, not {}",
+                type_name(&reliable)
+            )))
+        }
+    };
+    Ok(SendOptions { reliable, json })
+}
+
+fn keys_from(settings: &JsValue) -> Result<Keys, Error> {
+    let get = |key: &str| {
+        if settings.is_object() {
+            js_sys::Reflect::get(settings, &key.into()).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    };
+    if !(settings.is_undefined() || settings.is_null() || settings.is_object()) {
+        return Err(Error::InvalidOption("settings must be an object".into()));
+    }
+    let key = match get("storageKey") {
+        v if v.is_undefined() => "sw-websocket".to_owned(),
+        v => v
+            .as_string()
+            .filter(|k| !k.is_empty() && k.len() <= 200)
+            .ok_or_else(|| Error::InvalidOption("storageKey must be a non-empty string".into()))?,
+    };
+    let area = match get("storageArea") {
+        v if v.is_undefined() => "local".to_owned(),
+        v => v
+            .as_string()
+            .filter(|a| matches!(a.as_str(), "local" | "session" | "none"))
+            .ok_or_else(|| {
+                Error::InvalidOption(
+                    "storageArea must be \"local\", \"session\" or \"none\"".into(),
+                )
+            })?,
+    };
+    Ok(Keys { area, key })
 }

@@ -1,73 +1,115 @@
 //! The demo extension's runtime message protocol, answered by an `SwWebSocket`.
 //!
-//! Requests: `{cmd: "status" | "connect" | "send" | "close" | "received", ...}`.
+//! Requests: `{cmd: "status" | "connect" | "send" | "close" | "received" | "outbox", ...}`.
 //! Replies: `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
 
 use crate::browser::api::{json_text, SwWebSocket};
 use crate::browser::convert::{error_object, object};
-use crate::core::{Error, Message};
-use js_sys::Reflect;
+use crate::core::{Error, Message, SendOptions};
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+enum Reply {
+    Now(JsValue),
+    Later(Promise),
+}
 
 fn field(request: &JsValue, key: &str) -> JsValue {
     Reflect::get(request, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Answers one request; never throws.
-pub(crate) fn handle(socket: &SwWebSocket, request: &JsValue) -> JsValue {
+fn ok(extra: &JsValue) -> JsValue {
+    let reply = object(&[("ok", true.into())]);
+    if extra.is_object() {
+        let _ = js_sys::Object::assign(&reply.clone().into(), &extra.clone().into());
+    }
+    reply
+}
+
+fn failed(error: &JsValue) -> JsValue {
+    let kind = Reflect::get(error, &"kind".into())
+        .ok()
+        .and_then(|k| k.as_string())
+        .unwrap_or_else(|| "internal".into());
+    let message = Reflect::get(error, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_default();
+    object(&[
+        ("ok", false.into()),
+        (
+            "error",
+            object(&[("kind", kind.into()), ("message", message.into())]),
+        ),
+    ])
+}
+
+/// Answers one request; the promise always resolves, never rejects.
+pub(crate) fn handle(socket: &SwWebSocket, request: &JsValue) -> Promise {
     match answer(socket, request) {
-        Ok(extra) => {
-            let reply = object(&[("ok", true.into())]);
-            let _ = js_sys::Object::assign(&reply.clone().into(), &extra.into());
-            reply
-        }
-        Err(error) => object(&[("ok", false.into()), ("error", error_object(&error))]),
+        Ok(Reply::Now(extra)) => Promise::resolve(&ok(&extra)),
+        Ok(Reply::Later(promise)) => wasm_bindgen_futures::future_to_promise(async move {
+            Ok(match JsFuture::from(promise).await {
+                Ok(extra) => ok(&extra),
+                Err(error) => failed(&error),
+            })
+        }),
+        Err(error) => Promise::resolve(&object(&[
+            ("ok", false.into()),
+            ("error", error_object(&error)),
+        ])),
     }
 }
 
-fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<JsValue, Error> {
+fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
     if !request.is_object() {
         return Err(Error::InvalidCommand(
             "a request must be an object with a cmd".into(),
         ));
     }
     let cmd = field(request, "cmd").as_string().unwrap_or_default();
+    let now = |extra: JsValue| Ok(Reply::Now(extra));
     match cmd.as_str() {
-        "status" => Ok(object(&[("status", socket.status_value())])),
+        "status" => now(object(&[("status", socket.status())])),
         "connect" => {
             socket.try_connect(&field(request, "url"), field(request, "options"))?;
-            Ok(object(&[]))
+            now(object(&[]))
         }
         "send" => {
-            if field(request, "reliable").is_truthy() {
-                return Err(Error::InvalidOption(
-                    "reliable mode is not available in this version".into(),
-                ));
-            }
             let data = field(request, "data");
-            let message = match data.as_string() {
-                Some(text) => Message::Text(text),
+            let (message, json) = match data.as_string() {
+                Some(text) => (Message::Text(text), false),
                 None if data.is_undefined() => {
                     return Err(Error::InvalidMessage("send needs data".into()))
                 }
-                None => json_text(&data)?,
+                None => (json_text(&data)?, true),
             };
-            socket.send_message(message)
+            let reliable = match field(request, "reliable") {
+                r if r.is_undefined() => None,
+                r => Some(r.as_bool().ok_or_else(|| {
+                    Error::InvalidOption("reliable must be true or false".into())
+                })?),
+            };
+            Ok(Reply::Later(
+                socket.send_message(message, SendOptions { reliable, json }),
+            ))
         }
         "close" => {
             socket.try_close(&field(request, "code"), &field(request, "reason"))?;
-            Ok(object(&[]))
+            now(object(&[]))
         }
         "received" => {
             let limit = field(request, "limit")
                 .as_f64()
                 .filter(|n| n.is_finite() && *n >= 0.0)
                 .map(|n| n.min(u32::MAX as f64) as u32);
-            Ok(object(&[("messages", socket.received(limit).into())]))
+            now(object(&[("messages", socket.received(limit).into())]))
         }
+        "outbox" => now(object(&[("outbox", socket.outbox().into())])),
         "" => Err(Error::InvalidCommand("the request has no cmd".into())),
         other => Err(Error::InvalidCommand(format!(
-            "unknown cmd {other:?}; use status, connect, send, close or received"
+            "unknown cmd {other:?}; use status, connect, send, close, received or outbox"
         ))),
     }
 }

@@ -124,6 +124,26 @@ pub(crate) fn event_to_js(event: &Event) -> (&'static str, JsValue) {
                 ("wasClean", info.was_clean.into()),
             ]),
         ),
+        Event::Ack(id) => (
+            "ack",
+            object(&[("type", "ack".into()), ("id", (*id as f64).into())]),
+        ),
+        Event::GaveUp(close) => (
+            "gave_up",
+            object(&[
+                ("type", "gave_up".into()),
+                (
+                    "code",
+                    close.as_ref().map_or(JsValue::NULL, |c| c.code.into()),
+                ),
+                (
+                    "reason",
+                    close
+                        .as_ref()
+                        .map_or(JsValue::NULL, |c| c.reason.as_str().into()),
+                ),
+            ]),
+        ),
         Event::Error(error) => (
             "error",
             object(&[("type", "error".into()), ("error", js_error(error))]),

@@ -1,16 +1,21 @@
-//! The driver: runs the core, carries out its actions, re-arms one timer and
-//! hands events to the JS listeners (never while holding the core borrowed).
+//! The driver: runs the core, carries out its actions, re-arms one timer,
+//! writes state, and hands events to the JS listeners (never while holding
+//! the core borrowed).
 
 use crate::browser::clock::now;
 use crate::browser::convert::event_to_js;
 use crate::browser::listeners::Listeners;
+use crate::browser::persist::{self, Pending};
 use crate::browser::socket::{Socket, SocketEvent};
+use crate::browser::store::Keys;
+use crate::browser::{glue, online::OnlineWatch};
 use crate::core::{Action, Connection, Error, Event, Message, Timestamp};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
 
 /// How many received messages the driver remembers for `received()`.
 pub(crate) const RECENT_LIMIT: usize = 50;
@@ -28,29 +33,55 @@ pub(crate) struct Inner {
     pub(crate) conn: Connection,
     pub(crate) listeners: Listeners,
     pub(crate) recent: VecDeque<Recent>,
+    pub(crate) keys: Keys,
+    pub(crate) resumed: bool,
+    pub(crate) writing: bool,
+    pub(crate) pending: Vec<Pending>,
+    pub(crate) written_secret: Option<Option<String>>,
     socket: Option<Socket>,
     timer: Option<(Timestamp, Timeout)>,
+    online: Option<OnlineWatch>,
 }
 
 /// A shared handle on the core and its I/O.
 #[derive(Clone)]
 pub(crate) struct Driver {
-    inner: Rc<RefCell<Inner>>,
+    pub(crate) inner: Rc<RefCell<Inner>>,
 }
 
 impl Driver {
-    pub(crate) fn new() -> Driver {
-        let mut conn = Connection::new();
-        conn.handle_worker_start();
-        Driver {
+    pub(crate) fn new(keys: Keys) -> Driver {
+        let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        let mut conn = Connection::with_seed(seed);
+        conn.handle_online(now(), glue::is_online());
+        let driver = Driver {
             inner: Rc::new(RefCell::new(Inner {
                 conn,
                 listeners: Listeners::default(),
                 recent: VecDeque::new(),
+                keys,
+                resumed: false,
+                writing: false,
+                pending: Vec::new(),
+                written_secret: None,
                 socket: None,
                 timer: None,
+                online: None,
             })),
+        };
+        let weak = Rc::downgrade(&driver.inner);
+        let watch = OnlineWatch::new(move |online| {
+            if let Some(cell) = weak.upgrade() {
+                if let Ok(mut inner) = cell.try_borrow_mut() {
+                    inner.conn.handle_online(now(), online);
+                }
+                drive(&cell);
+            }
+        });
+        if let Ok(mut inner) = driver.inner.try_borrow_mut() {
+            inner.online = watch;
         }
+        driver
     }
 
     /// Runs `f` on the state, then carries out what the core asked for.
@@ -70,8 +101,9 @@ impl Driver {
     }
 }
 
-/// Carries out all pending actions, re-arms the timer, then dispatches events.
-fn drive(cell: &Rc<RefCell<Inner>>) {
+/// Carries out all pending actions, re-arms the timer, starts a write if
+/// state changed, then dispatches events.
+pub(crate) fn drive(cell: &Rc<RefCell<Inner>>) {
     let mut dispatch = Vec::new();
     {
         let Ok(mut inner) = cell.try_borrow_mut() else {
@@ -95,6 +127,7 @@ fn drive(cell: &Rc<RefCell<Inner>>) {
             }
         }
         arm_timer(cell, inner);
+        persist::schedule(cell, inner);
     }
     for (listeners, value) in dispatch {
         for listener in listeners {
@@ -130,7 +163,47 @@ fn execute(cell: &Rc<RefCell<Inner>>, inner: &mut Inner, action: Action) {
             }
         }
         Action::Drop => inner.socket = None,
+        Action::Watchdog(period) => {
+            let name = inner.keys.alarm("watchdog");
+            spawn_alarm(cell, async move {
+                match period {
+                    Some(period) => glue::every(&name, period.get()).await,
+                    None => glue::clear(&name).await,
+                }
+            });
+        }
+        Action::Wake(at) => {
+            let name = inner.keys.alarm("wake");
+            spawn_alarm(cell, async move {
+                match at {
+                    Some(at) => glue::at(&name, at.as_millis()).await,
+                    None => glue::clear(&name).await,
+                }
+            });
+        }
     }
+}
+
+/// Runs an alarm change; a failure becomes an error event, never a panic.
+fn spawn_alarm(
+    cell: &Rc<RefCell<Inner>>,
+    change: impl std::future::Future<Output = Result<(), Error>> + 'static,
+) {
+    let weak = Rc::downgrade(cell);
+    spawn_local(async move {
+        if let Err(error) = change.await {
+            if let Some(cell) = weak.upgrade() {
+                let listeners = cell
+                    .try_borrow()
+                    .map(|i| i.listeners.of("error"))
+                    .unwrap_or_default();
+                let (_, value) = event_to_js(&Event::Error(error));
+                for listener in listeners {
+                    let _ = listener.call1(&JsValue::UNDEFINED, &value);
+                }
+            }
+        }
+    });
 }
 
 fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {

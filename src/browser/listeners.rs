@@ -4,7 +4,9 @@ use crate::core::Error;
 use js_sys::Function;
 
 /// The event types an `SwWebSocket` dispatches.
-pub(crate) const EVENT_TYPES: [&str; 5] = ["open", "message", "close", "error", "state"];
+pub(crate) const EVENT_TYPES: [&str; 7] = [
+    "open", "message", "close", "error", "state", "ack", "gave_up",
+];
 
 /// Listener functions by event type, each at most once (as in the DOM).
 #[derive(Default)]

@@ -6,7 +6,11 @@ mod clock;
 mod commands;
 mod convert;
 mod driver;
+mod glue;
 mod listeners;
+mod online;
+mod persist;
 mod socket;
+mod store;
 
-pub use api::SwWebSocket;
+pub use api::{set_storage_areas, SwWebSocket};

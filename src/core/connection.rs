@@ -305,6 +305,15 @@ impl Connection {
         n
     }
 
+    /// Takes message `id` back out of the outbox (its write failed); whether it was there.
+    pub fn remove_from_outbox(&mut self, id: u64) -> bool {
+        let removed = self.outbox.remove(id);
+        if removed {
+            self.mark_dirty();
+        }
+        removed
+    }
+
     /// The outbox entries, in order.
     pub fn outbox(&self) -> impl Iterator<Item = &OutboxEntry> {
         self.outbox.entries()

@@ -76,6 +76,13 @@ impl Outbox {
         }
     }
 
+    pub(crate) fn remove(&mut self, id: u64) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.id != id);
+        self.recount();
+        before != self.entries.len()
+    }
+
     pub(crate) fn clear(&mut self) -> usize {
         let n = self.entries.len();
         self.entries.clear();

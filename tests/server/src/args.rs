@@ -5,7 +5,8 @@ pub const USAGE: &str = "usage: sw-test-server [--port N] [--push-ms N] [--keepa
 
   --port N             port on 127.0.0.1 (default 0: a free one)
   --push-ms N          push {\"type\":\"push\",\"n\":K} to every client every N ms
-  --keepalive-text T   text counted as a keepalive and not echoed (default \"keep alive\")";
+  --keepalive-text T   text counted as a keepalive and not echoed (default \"keep alive\")
+  --ack-delay-ms N     answer reliable frames ({\"type\":\"sw.msg\"}) with their ack after N ms (default 0)";
 
 /// The server's options.
 #[derive(Clone, Debug)]
@@ -13,6 +14,7 @@ pub struct Args {
     pub port: u16,
     pub push_ms: Option<u64>,
     pub keepalive_text: String,
+    pub ack_delay_ms: u64,
 }
 
 impl Args {
@@ -21,6 +23,7 @@ impl Args {
             port: 0,
             push_ms: None,
             keepalive_text: "keep alive".into(),
+            ack_delay_ms: 0,
         };
         while let Some(flag) = argv.next() {
             let mut value = || argv.next().ok_or(format!("{flag} needs a value"));
@@ -34,6 +37,11 @@ impl Args {
                     args.push_ms = Some(ms);
                 }
                 "--keepalive-text" => args.keepalive_text = value()?,
+                "--ack-delay-ms" => {
+                    args.ack_delay_ms = value()?
+                        .parse()
+                        .map_err(|e| format!("--ack-delay-ms: {e}"))?
+                }
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);

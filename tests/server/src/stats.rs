@@ -63,6 +63,18 @@ struct Inner {
     next_id: u64,
     records: Vec<ConnRecord>,
     live: HashMap<u64, mpsc::UnboundedSender<Command>>,
+    reliable: HashMap<String, Reliable>,
+}
+
+/// Reliable frames received under one tag, across connections.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Reliable {
+    /// Every frame as `[id, dup]`, in arrival order.
+    pub frames: Vec<(u64, bool)>,
+    /// The data of each id, delivered once, in first-arrival order.
+    pub delivered: Vec<serde_json::Value>,
+    #[serde(skip)]
+    seen: std::collections::HashSet<u64>,
 }
 
 impl Hub {
@@ -146,6 +158,30 @@ impl Hub {
         });
     }
 
+    /// Records a reliable frame; returns whether its id is new (to deliver).
+    pub fn reliable(
+        &self,
+        id: u64,
+        tag: Option<&str>,
+        msg_id: u64,
+        dup: bool,
+        data: serde_json::Value,
+    ) -> bool {
+        let _ = id;
+        self.with(|inner| {
+            let log = inner
+                .reliable
+                .entry(tag.unwrap_or_default().to_owned())
+                .or_default();
+            log.frames.push((msg_id, dup));
+            let new = log.seen.insert(msg_id);
+            if new {
+                log.delivered.push(data);
+            }
+            new
+        })
+    }
+
     /// Records the end of a connection.
     pub fn close(&self, id: u64, code: Option<u16>, reason: Option<String>) {
         let now = now_ms();
@@ -194,8 +230,13 @@ impl Hub {
                     r
                 })
                 .collect();
+            let reliable = tag
+                .and_then(|t| inner.reliable.get(t))
+                .cloned()
+                .unwrap_or_default();
             serde_json::json!({
                 "now": now,
+                "reliable": reliable,
                 "connections": records.len(),
                 "openNow": records.iter().filter(|r| r.closed_at.is_none()).count(),
                 "messages": records.iter().map(|r| r.messages).sum::<u64>(),

@@ -9,14 +9,25 @@ use tokio::sync::mpsc;
 /// Serves one upgraded socket until it closes.
 pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Option<String>) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let id = hub.open(path, tag, tx);
+    let id = hub.open(path, tag.clone(), tx.clone());
     let mut close: Option<(u16, String)> = None;
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     hub.frame(id, Some(text.as_str()), text.len());
-                    if text.as_str() != hub.args.keepalive_text
+                    if let Some((msg_id, dup, data)) = reliable_frame(text.as_str()) {
+                        hub.reliable(id, tag.as_deref(), msg_id, dup, data);
+                        let ack = format!("{{\"type\":\"sw.ack\",\"id\":{msg_id}}}");
+                        let delay = hub.args.ack_delay_ms;
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            if delay > 0 {
+                                tokio::time::sleep(Duration::from_millis(delay)).await;
+                            }
+                            let _ = tx.send(Command::Text(ack));
+                        });
+                    } else if text.as_str() != hub.args.keepalive_text
                         && socket.send(Message::Text(text)).await.is_err()
                     {
                         break;
@@ -56,6 +67,17 @@ pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Opti
         Some((code, reason)) => hub.close(id, Some(code), Some(reason)),
         None => hub.close(id, None, None),
     }
+}
+
+/// `(id, dup, data)` of a `{"type":"sw.msg",...}` frame.
+fn reliable_frame(text: &str) -> Option<(u64, bool, serde_json::Value)> {
+    if !text.starts_with("{\"type\":\"sw.msg\"") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let id = value.get("id")?.as_u64()?;
+    let dup = value.get("dup").and_then(|d| d.as_bool()).unwrap_or(false);
+    Some((id, dup, value.get("data").cloned().unwrap_or_default()))
 }
 
 /// Pushes `{"type":"push","n":K}` to every live connection every `every_ms`.

@@ -1,0 +1,59 @@
+//! Bindings to `glue.js`: chrome.storage and chrome.alarms, with typed errors.
+
+use crate::browser::socket::describe;
+use crate::core::Error;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/src/browser/glue.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = storageGet, catch)]
+    fn storage_get(area: &str, key: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = storageSet, catch)]
+    fn storage_set(area: &str, key: &str, value: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = storageRemove, catch)]
+    fn storage_remove(area: &str, key: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = alarmEvery, catch)]
+    fn alarm_every(name: &str, period_ms: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = alarmAt, catch)]
+    fn alarm_at(name: &str, when: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = alarmClear, catch)]
+    fn alarm_clear(name: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = useStorageAreas)]
+    pub(crate) fn use_storage_areas(areas: &JsValue);
+    #[wasm_bindgen(js_name = isOnline)]
+    pub(crate) fn is_online() -> bool;
+}
+
+async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, Error> {
+    let promise = promise.map_err(|e| Error::Storage(describe(&e)))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| Error::Storage(describe(&e)))
+}
+
+/// The stored value (`undefined` when absent).
+pub(crate) async fn get(area: &str, key: &str) -> Result<JsValue, Error> {
+    settle(storage_get(area, key)).await
+}
+
+pub(crate) async fn set(area: &str, key: &str, value: &JsValue) -> Result<(), Error> {
+    settle(storage_set(area, key, value)).await.map(drop)
+}
+
+pub(crate) async fn remove(area: &str, key: &str) -> Result<(), Error> {
+    settle(storage_remove(area, key)).await.map(drop)
+}
+
+pub(crate) async fn every(name: &str, period_ms: u64) -> Result<(), Error> {
+    settle(alarm_every(name, period_ms as f64)).await.map(drop)
+}
+
+pub(crate) async fn at(name: &str, when_ms: u64) -> Result<(), Error> {
+    settle(alarm_at(name, when_ms as f64)).await.map(drop)
+}
+
+pub(crate) async fn clear(name: &str) -> Result<(), Error> {
+    settle(alarm_clear(name)).await.map(drop)
+}

@@ -1,0 +1,109 @@
+//! Writing the snapshot: coalesced (one write in flight, the next one takes
+//! every change made meanwhile), and the queued sends that wait for it.
+
+use crate::browser::convert::{js_error, object};
+use crate::browser::driver::{drive, Inner};
+use crate::core::Error;
+use js_sys::Function;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
+
+/// A `send` promise waiting for the write that holds its message.
+pub(crate) struct Pending {
+    pub(crate) seq: u64,
+    pub(crate) id: u64,
+    pub(crate) resolve: Function,
+    pub(crate) reject: Function,
+}
+
+/// Starts the write loop if state changed and none is running.
+pub(crate) fn schedule(cell: &Rc<RefCell<Inner>>, inner: &mut Inner) {
+    if !inner.resumed || inner.writing || inner.conn.poll_persist().is_none() {
+        return;
+    }
+    if !inner.keys.enabled() {
+        if let Some(seq) = inner.conn.poll_persist() {
+            inner.conn.handle_persisted(seq);
+            settle(inner, seq, None);
+        }
+        return;
+    }
+    inner.writing = true;
+    let weak = Rc::downgrade(cell);
+    // The loop's first step runs in a microtask: a burst of sends made in the
+    // same turn lands in one write.
+    spawn_local(write_loop(weak));
+}
+
+async fn write_loop(weak: Weak<RefCell<Inner>>) {
+    loop {
+        let Some(cell) = weak.upgrade() else { return };
+        let job = {
+            let Ok(mut inner) = cell.try_borrow_mut() else {
+                return;
+            };
+            match inner.conn.poll_persist() {
+                None => {
+                    inner.writing = false;
+                    return;
+                }
+                Some(seq) => {
+                    let secret = inner.conn.secret().map(str::to_owned);
+                    let changed =
+                        (inner.written_secret.as_ref() != Some(&secret)).then_some(secret);
+                    (seq, inner.conn.snapshot(), inner.keys.clone(), changed)
+                }
+            }
+        };
+        let (seq, snapshot, keys, secret) = job;
+        let result = keys.write(&snapshot, secret.as_ref()).await;
+        let failed = {
+            let Ok(mut inner) = cell.try_borrow_mut() else {
+                return;
+            };
+            match result {
+                Ok(()) => {
+                    inner.conn.handle_persisted(seq);
+                    if let Some(secret) = secret {
+                        inner.written_secret = Some(secret);
+                    }
+                    settle(&mut inner, seq, None);
+                    false
+                }
+                Err(error) => {
+                    settle(&mut inner, seq, Some(&error));
+                    inner.conn.report(error);
+                    inner.writing = false;
+                    true
+                }
+            }
+        };
+        drive(&cell);
+        if failed {
+            // The next change tries again; a failing store is not hammered.
+            return;
+        }
+    }
+}
+
+/// Resolves the sends held by write `seq`; on failure, takes back those still
+/// in the outbox and rejects them (not stored, not sent), and resolves the
+/// ones that already went out on the socket.
+fn settle(inner: &mut Inner, seq: u64, error: Option<&Error>) {
+    let (done, waiting): (Vec<Pending>, Vec<Pending>) =
+        inner.pending.drain(..).partition(|p| p.seq <= seq);
+    inner.pending = waiting;
+    for pending in done {
+        let queued = object(&[("queued", true.into()), ("id", (pending.id as f64).into())]);
+        match error {
+            Some(error) if inner.conn.remove_from_outbox(pending.id) => {
+                let _ = pending.reject.call1(&JsValue::UNDEFINED, &js_error(error));
+            }
+            _ => {
+                let _ = pending.resolve.call1(&JsValue::UNDEFINED, &queued);
+            }
+        }
+    }
+}

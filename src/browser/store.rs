@@ -1,0 +1,103 @@
+//! Where a socket's state lives in chrome.storage, and how it is read back.
+
+use crate::browser::convert::to_js;
+use crate::browser::glue;
+use crate::core::{Error, Snapshot, SnapshotV1};
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+/// The storage keys of one `SwWebSocket`: `KEY` in the chosen area for the
+/// snapshot, `KEY:secret` in `session` for the auth token, `KEY:quarantine`
+/// for a snapshot that could not be read.
+#[derive(Clone, Debug)]
+pub(crate) struct Keys {
+    pub(crate) area: String,
+    pub(crate) key: String,
+}
+
+/// What was found in storage on start.
+pub(crate) enum Loaded {
+    Nothing,
+    Found(Box<Snapshot>),
+    Corrupt { raw: JsValue, why: String },
+}
+
+impl Keys {
+    /// Whether state is stored at all (`storageArea: "none"` keeps it in memory).
+    pub(crate) fn enabled(&self) -> bool {
+        self.area != "none"
+    }
+
+    pub(crate) fn secret(&self) -> String {
+        format!("{}:secret", self.key)
+    }
+
+    pub(crate) fn quarantine(&self) -> String {
+        format!("{}:quarantine", self.key)
+    }
+
+    pub(crate) fn alarm(&self, which: &str) -> String {
+        format!("{}:{which}", self.key)
+    }
+
+    /// Reads the snapshot and the secret.
+    pub(crate) async fn load(&self) -> Result<(Loaded, Option<String>), Error> {
+        let raw = glue::get(&self.area, &self.key).await?;
+        let secret = glue::get("session", &self.secret()).await?.as_string();
+        if raw.is_undefined() || raw.is_null() {
+            return Ok((Loaded::Nothing, secret));
+        }
+        let loaded = match decode(&raw) {
+            Ok(snapshot) => Loaded::Found(Box::new(snapshot)),
+            Err(why) => Loaded::Corrupt { raw, why },
+        };
+        Ok((loaded, secret))
+    }
+
+    /// Keeps an unreadable snapshot aside, with when and why.
+    pub(crate) async fn quarantine_value(&self, raw: &JsValue, why: &str) -> Result<(), Error> {
+        let record = crate::browser::convert::object(&[
+            ("at", js_sys::Date::now().into()),
+            ("why", why.into()),
+            ("value", raw.clone()),
+        ]);
+        glue::set(&self.area, &self.quarantine(), &record).await
+    }
+
+    /// Writes the snapshot, and the secret when it changed.
+    pub(crate) async fn write(
+        &self,
+        snapshot: &Snapshot,
+        secret: Option<&Option<String>>,
+    ) -> Result<(), Error> {
+        glue::set(&self.area, &self.key, &to_js(snapshot)).await?;
+        match secret {
+            Some(Some(token)) => glue::set("session", &self.secret(), &token.into()).await,
+            Some(None) => glue::remove("session", &self.secret()).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// A stored value as the current snapshot: migrates version 1, refuses the rest.
+fn decode(raw: &JsValue) -> Result<Snapshot, String> {
+    if !raw.is_object() {
+        return Err(format!(
+            "expected an object, found {}",
+            crate::browser::convert::type_name(raw)
+        ));
+    }
+    let version = Reflect::get(raw, &"version".into())
+        .ok()
+        .and_then(|v| v.as_f64());
+    match version {
+        Some(1.0) => serde_wasm_bindgen::from_value::<SnapshotV1>(raw.clone())
+            .map(SnapshotV1::migrate)
+            .map_err(|e| format!("version 1: {e}")),
+        Some(v) if v == f64::from(crate::core::SNAPSHOT_VERSION) => {
+            serde_wasm_bindgen::from_value::<Snapshot>(raw.clone()).map_err(|e| e.to_string())
+        }
+        Some(v) => Err(format!("unknown version {v}")),
+        None => Err("no version".into()),
+    }
+}

@@ -1,0 +1,211 @@
+//! Browser tests for surviving the worker: the storage glue against fake
+//! storage areas with chrome.storage's interface, restore and quarantine, and
+//! reconnecting when the test server drops connections.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use js_sys::JSON;
+use support::*;
+use sw_websocket::{set_storage_areas, SwWebSocket};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_service_worker);
+
+#[wasm_bindgen(inline_js = r#"
+// Storage areas with chrome.storage's get/set/remove, counting writes.
+function area() {
+  const data = new Map();
+  return {
+    data, writes: 0,
+    async get(key) { return data.has(key) ? { [key]: structuredClone(data.get(key)) } : {}; },
+    async set(items) { this.writes++; for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v)); },
+    async remove(key) { data.delete(key); },
+  };
+}
+let areas;
+export function fakeAreas() {
+  if (!areas) areas = { local: area(), session: area() };
+  return areas;
+}
+export function stored(name, key) { return fakeAreas()[name].data.get(key); }
+export function store(name, key, value) { fakeAreas()[name].data.set(key, value); }
+export function writes(name) { return fakeAreas()[name].writes; }
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = fakeAreas)]
+    fn fake_areas() -> JsValue;
+    fn stored(area: &str, key: &str) -> JsValue;
+    fn store(area: &str, key: &str, value: &JsValue);
+    fn writes(area: &str) -> u32;
+}
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).expect("json")
+}
+
+async fn persistent(key: &str) -> SwWebSocket {
+    set_storage_areas(fake_areas());
+    let sw = SwWebSocket::new(json(&format!(r#"{{"storageKey": "{key}"}}"#))).expect("valid");
+    sw.resume().await;
+    sw
+}
+
+#[wasm_bindgen_test]
+async fn queued_sends_resolve_after_their_write_and_bursts_coalesce() {
+    let sw = persistent("queue").await;
+    // Nothing listens on port 1: the connection waits in backoff.
+    sw.connect(
+        "ws://127.0.0.1:1/ws".into(),
+        json(r#"{"backoffBaseMs": 60000}"#),
+    )
+    .expect("valid");
+    until("backoff", || field(&sw.status(), "state") == "backoff").await;
+    let before = writes("local");
+    let sends: Vec<_> = (0..50)
+        .map(|i| sw.send(format!("m{i}").into(), JsValue::UNDEFINED))
+        .collect();
+    for (i, promise) in sends.into_iter().enumerate() {
+        let receipt = JsFuture::from(promise).await.expect("queued");
+        assert_eq!(field(&receipt, "queued"), true);
+        assert_eq!(field(&receipt, "id").as_f64(), Some(i as f64 + 1.0));
+        // Resolved only once the message is in storage.
+        let outbox = field(&stored("local", "queue"), "outbox");
+        assert!(js_sys::Array::from(&outbox).length() as usize > i);
+    }
+    let burst_writes = writes("local") - before;
+    assert!(burst_writes <= 2, "50 sends took {burst_writes} writes");
+    assert_eq!(field(&stored("local", "queue"), "version"), 2);
+    assert_eq!(field(&sw.status(), "outbox"), 50);
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+    until("intent stored", || {
+        field(&stored("local", "queue"), "intent") == "closed"
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn resume_restores_the_outbox_and_reconnects() {
+    let snapshot = json(&format!(
+        r#"{{"version": 2, "intent": "open", "url": "{}", "options": {{}}, "attempt": 3,
+            "nextAttemptAt": null, "gaveUp": false,
+            "counters": {{"workerStarts": 4, "connects": 7, "reconnects": 3, "sent": 1,
+                          "received": 0, "keepalives": 0}},
+            "nextId": 3,
+            "outbox": [{{"id": 1, "kind": "text", "data": "first", "reliable": false}},
+                       {{"id": 2, "kind": "text", "data": "second", "reliable": false}}],
+            "lastClose": null, "lastError": null}}"#,
+        url("resume")
+    ));
+    fake_areas();
+    store("local", "resume", &snapshot);
+    let sw = persistent("resume").await;
+    until("open", || field(&sw.status(), "state") == "open").await;
+    let status = sw.status();
+    assert_eq!(field(&status, "workerStarts"), 5);
+    assert_eq!(field(&status, "reconnects"), 4);
+    let mut texts = JsValue::UNDEFINED;
+    for _ in 0..40 {
+        texts = field(&stats("resume").await, "perConnection.0.lastTexts");
+        if js_sys::Array::from(&texts).length() == 2 {
+            break;
+        }
+        JsFuture::from(sleep(50)).await.expect("sleep");
+    }
+    assert_eq!(
+        JSON::stringify(&texts)
+            .ok()
+            .and_then(|s| s.as_string())
+            .as_deref(),
+        Some(r#"["first","second"]"#)
+    );
+    until("outbox emptied in storage", || {
+        js_sys::Array::from(&field(&stored("local", "resume"), "outbox")).length() == 0
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_snapshot_is_quarantined_and_replaced() {
+    fake_areas();
+    store("local", "corrupt", &"garbage".into());
+    let sw = persistent("corrupt").await;
+    let status = sw.status();
+    assert_eq!(field(&status, "lastError.kind"), "corrupt_snapshot");
+    assert_eq!(
+        field(&stored("local", "corrupt:quarantine"), "value"),
+        "garbage"
+    );
+    until("replaced", || {
+        field(&stored("local", "corrupt"), "version") == 2
+    })
+    .await;
+    // And the socket works.
+    sw.connect(url("after-corrupt").into(), JsValue::UNDEFINED)
+        .expect("valid");
+    until("open", || field(&sw.status(), "state") == "open").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_auth_token_stays_in_session_storage() {
+    let sw = persistent("secret").await;
+    sw.connect(url("secret").into(), json(r#"{"authToken": "tok-123"}"#))
+        .expect("valid");
+    until("open", || field(&sw.status(), "state") == "open").await;
+    until("stored", || !stored("local", "secret").is_undefined()).await;
+    until("secret stored", || {
+        stored("session", "secret:secret") == "tok-123"
+    })
+    .await;
+    let local = JSON::stringify(&stored("local", "secret"))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    assert!(!local.contains("tok-123"), "{local}");
+    let status = JSON::stringify(&sw.status())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    assert!(!status.contains("tok-123"));
+    // The server got the token as the first message.
+    JsFuture::from(sleep(200)).await.expect("sleep");
+    let first = field(&stats("secret").await, "perConnection.0.lastTexts.0");
+    assert_eq!(first, r#"{"type":"sw.auth","token":"tok-123"}"#);
+}
+
+#[wasm_bindgen_test]
+async fn reconnects_when_the_server_drops_the_connection() {
+    let sw = open(
+        "drop",
+        json(r#"{"backoffBaseMs": 200, "backoffMaxMs": 200}"#),
+    )
+    .await;
+    let closed = next(&sw, "close");
+    let base = server().replace("ws://", "http://").replace("/ws", "");
+    JsFuture::from(get_json(&format!(
+        "{base}/control/close?tag=drop&code=1012&reason=restart"
+    )))
+    .await
+    .expect("control");
+    let event = wait(closed, "close").await;
+    assert_eq!(field(&event, "code"), 1012);
+    until("open again", || field(&sw.status(), "state") == "open").await;
+    let status = sw.status();
+    assert_eq!(field(&status, "reconnects"), 1);
+    assert_eq!(field(&status, "connects"), 2);
+    assert_eq!(field(&stats("drop").await, "connections"), 2);
+    // A fatal code ends it.
+    let closed = next(&sw, "close");
+    JsFuture::from(get_json(&format!(
+        "{base}/control/close?tag=drop&code=1008&reason=policy"
+    )))
+    .await
+    .expect("control");
+    wait(closed, "close").await;
+    JsFuture::from(sleep(600)).await.expect("sleep");
+    assert_eq!(field(&sw.status(), "state"), "closed");
+    assert_eq!(field(&stats("drop").await, "connections"), 2);
+}
