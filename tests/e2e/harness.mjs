@@ -41,8 +41,13 @@ export async function startServer(args = []) {
       const query = new URLSearchParams(params).toString();
       return (await fetch(`${http}/control/${what}?${query}`, { method: 'POST' })).json();
     },
+    port: Number(new URL(url).port),
     stop() {
       child.kill('SIGTERM');
+    },
+    /** The server is gone at once, as if it crashed. */
+    kill() {
+      child.kill('SIGKILL');
     },
   };
 }
@@ -110,9 +115,12 @@ export async function watchWorker(env) {
   const page = await env.browser.newPage();
   const session = await page.createCDPSession();
   const versions = new Map();
+  let stops = 0;
   session.on('ServiceWorker.workerVersionUpdated', ({ versions: list }) => {
     for (const v of list) {
       if (v.scriptURL.startsWith(`chrome-extension://${env.extensionId}/`)) {
+        const before = versions.get(v.versionId)?.status;
+        if (v.runningStatus === 'stopped' && before !== 'stopped') stops++;
         versions.set(v.versionId, { status: v.runningStatus, at: Date.now() });
       }
     }
@@ -126,6 +134,16 @@ export async function watchWorker(env) {
     },
     async stopAll() {
       await session.send('ServiceWorker.stopAllWorkers');
+    },
+    /** How many times the worker was seen stopping. */
+    stops() {
+      return stops;
+    },
+    /** Stops the worker and waits until it was seen stopped (it may restart at once). */
+    async stopWorker() {
+      const before = stops;
+      await session.send('ServiceWorker.stopAllWorkers');
+      await until('the worker to stop', () => stops > before, 10_000, 50);
     },
     async close() {
       await page.close().catch(() => {});
@@ -163,4 +181,9 @@ export async function connectAndLeave(env, url, options) {
 export async function assertNotAttached(env) {
   const worker = await until('the worker target', () => env.workerTarget());
   assert.equal(worker.attached, false, 'nothing may be attached to the worker under test');
+}
+
+/** Reads `chrome.storage.local[key]` from an extension page. */
+export async function storageGet(page, key) {
+  return page.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key);
 }

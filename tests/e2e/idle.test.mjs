@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, startServer, watchWorker, until, connectAndLeave, assertNotAttached } from './harness.mjs';
 
-test('with the keepalive off (and no alarm) the worker is stopped and the connection lost within 60 s', { timeout: 120_000 }, async (t) => {
+test('with the keepalive and the watchdog alarm off the worker is stopped and the connection lost within 60 s', { timeout: 120_000 }, async (t) => {
   const server = await startServer();
   const env = await launch();
   t.after(async () => { await env.close(); server.stop(); });
   const watch = await watchWorker(env);
 
-  await connectAndLeave(env, `${server.url}?tag=idle`, { keepalive: false });
+  await connectAndLeave(env, `${server.url}?tag=idle`, { keepalive: false, watchdog: false });
   await assertNotAttached(env);
   const left = Date.now();
   const conn = await until(

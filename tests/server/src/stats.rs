@@ -48,7 +48,7 @@ pub struct ConnRecord {
     pub max_gap_ms: u64,
     /// For a live connection, the time since the last frame (or the open).
     pub current_gap_ms: u64,
-    /// The last text messages received (at most 20, keepalives excluded).
+    /// The last text messages received (at most 1000, keepalives excluded).
     pub last_texts: Vec<String>,
 }
 
@@ -148,7 +148,7 @@ impl Hub {
             match text {
                 Some(text) => {
                     rec.text_messages += 1;
-                    if rec.last_texts.len() == 20 {
+                    if rec.last_texts.len() == 1000 {
                         rec.last_texts.remove(0);
                     }
                     rec.last_texts.push(text.chars().take(200).collect());

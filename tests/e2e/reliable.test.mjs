@@ -1,0 +1,69 @@
+// Reliable delivery through worker stops: 500 reliable messages, the worker
+// stopped 10 times along the way (CDP ServiceWorker.stopAllWorkers from a page
+// session, never attached to the worker). The server's record decides.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startServer, watchWorker, until } from './harness.mjs';
+
+test('500 reliable messages arrive, in order apart from marked duplicates, across 10 worker stops', { timeout: 240_000 }, async (t) => {
+  // Acks come 150 ms late and messages flow in groups 60 ms apart: each stop
+  // leaves some messages acknowledged and some sent but not yet acknowledged.
+  const server = await startServer(['--ack-delay-ms', '150']);
+  const env = await launch();
+  t.after(async () => { await env.close(); server.stop(); });
+  const watch = await watchWorker(env);
+  const page = await env.page('popup.html');
+  const tag = 'reliable';
+  const options = { reliable: true, backoffBaseMs: 200, backoffMaxMs: 1000, watchdogMs: 3000 };
+  assert.deepEqual(await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=${tag}`, options }), { ok: true });
+
+  let stops = 0;
+  for (let chunk = 0; chunk < 10; chunk++) {
+    const replies = await page.evaluate(async (from) => {
+      const all = [];
+      for (let group = 0; group < 5; group++) {
+        const sends = Array.from({ length: 10 }, (_, i) =>
+          chrome.runtime.sendMessage({ cmd: 'send', data: `m${from + group * 10 + i}` }));
+        all.push(...(await Promise.all(sends)));
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      return all;
+    }, chunk * 50);
+    for (const reply of replies) assert.equal(reply.ok, true, JSON.stringify(reply));
+    const before = (await server.stats(tag)).connections;
+    await watch.stopWorker();
+    stops++;
+    await until('the server to see the socket go', async () => {
+      const s = await server.stats(tag);
+      return s.openNow === 0 && s.connections === before;
+    });
+  }
+
+  // Wake the worker once more and let it finish.
+  const { status } = await env.ask(page, { cmd: 'status' });
+  t.diagnostic(`after ${stops} stops: state ${status.state}, outbox ${status.outbox}, workerStarts ${status.workerStarts}`);
+  const stats = await until('all 500 delivered', async () => {
+    const s = await server.stats(tag);
+    return s.reliable.delivered.length >= 500 && s;
+  }, 60_000, 250);
+  const { frames, delivered } = stats.reliable;
+  assert.deepEqual(delivered, Array.from({ length: 500 }, (_, i) => `m${i}`));
+  const seen = new Set();
+  let last = 0;
+  let dups = 0;
+  for (const [id, dup] of frames) {
+    if (seen.has(id)) {
+      assert.equal(dup, true, `id ${id} arrived again without dup: true`);
+      dups++;
+    } else {
+      assert.equal(id, last + 1, `first arrivals in order: ${id} after ${last}`);
+      seen.add(id);
+      last = id;
+    }
+  }
+  t.diagnostic(`${frames.length} frames for 500 ids: ${dups} marked duplicates, ${stats.connections} connections`);
+  assert.equal(seen.size, 500);
+  assert.ok(stats.connections >= 11, `one connection per worker life at least: ${stats.connections}`);
+  await until('the outbox to empty', async () => (await env.ask(page, { cmd: 'status' })).status.outbox === 0, 10_000);
+  await watch.close();
+});
