@@ -201,3 +201,48 @@ fn corrupt_snapshots_are_refused_and_change_nothing() {
         "a fresh snapshot replaces the corrupt one"
     );
 }
+
+#[test]
+fn a_worker_dies_and_the_next_one_picks_up_from_the_store() {
+    use sw_websocket::core::{MemoryStore, SnapshotStore};
+    let mut store = MemoryStore::default();
+    let mut first = Connection::new();
+    first.resume_from(Timestamp(0), &store);
+    first
+        .connect(Timestamp(0), URL, opts(r#"{"reliable": true}"#))
+        .expect("valid");
+    first.handle_open(Timestamp(1));
+    for i in 0..100 {
+        first
+            .send(Timestamp(2), format!("r{i}").into(), SendOptions::default())
+            .expect("sent");
+    }
+    first.persist_to(&mut store).expect("stored");
+    assert_eq!(store.writes, 1, "the burst is one write");
+    first.handle_message(Timestamp(3), r#"{"type":"sw.ack","id":60}"#.into());
+    first.persist_to(&mut store).expect("stored");
+    drop(first); // the worker is stopped: sockets, timers and globals are gone
+
+    let mut second = Connection::new();
+    second.resume_from(Timestamp(10_000), &store);
+    assert_eq!(second.status().worker_starts, 2);
+    assert_eq!(second.status().outbox, 40);
+    assert_eq!(second.state(), ConnState::Connecting);
+    second.handle_open(Timestamp(10_001));
+    let resent: Vec<String> = std::iter::from_fn(|| second.poll_action())
+        .filter_map(|a| match a {
+            Action::Send(Message::Text(t)) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(resent.len(), 40);
+    assert_eq!(
+        resent[0],
+        r#"{"type":"sw.msg","id":61,"dup":true,"data":"r60"}"#
+    );
+    assert_eq!(
+        resent[39],
+        r#"{"type":"sw.msg","id":100,"dup":true,"data":"r99"}"#
+    );
+    assert!(store.load().is_some());
+}

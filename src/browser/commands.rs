@@ -1,6 +1,7 @@
 //! The demo extension's runtime message protocol, answered by an `SwWebSocket`.
 //!
-//! Requests: `{cmd: "status" | "connect" | "send" | "close" | "received" | "outbox", ...}`.
+//! Requests: `{cmd: "status" | "connect" | "send" | "close" | "received" | "outbox" |
+//! "clearOutbox", ...}`.
 //! Replies: `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
 
 use crate::browser::api::{json_text, SwWebSocket};
@@ -107,9 +108,13 @@ fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
             now(object(&[("messages", socket.received(limit).into())]))
         }
         "outbox" => now(object(&[("outbox", socket.outbox().into())])),
+        "clearOutbox" => {
+            let cleared = socket.clear_outbox().map_err(|_| Error::Reentrant)?;
+            now(object(&[("cleared", cleared.into())]))
+        }
         "" => Err(Error::InvalidCommand("the request has no cmd".into())),
         other => Err(Error::InvalidCommand(format!(
-            "unknown cmd {other:?}; use status, connect, send, close, received or outbox"
+            "unknown cmd {other:?}; use status, connect, send, close, received, outbox or clearOutbox"
         ))),
     }
 }

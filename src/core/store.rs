@@ -1,0 +1,57 @@
+//! The storage the core persists to, as a trait: the browser shell's
+//! `chrome.storage` glue is asynchronous and drives [`Connection::poll_persist`]
+//! itself; this synchronous form serves native code and tests, with
+//! [`MemoryStore`] standing in for `chrome.storage`.
+
+use crate::core::{Connection, Error, Snapshot, Timestamp};
+
+/// Somewhere a snapshot and its secret survive the worker.
+pub trait SnapshotStore {
+    /// The stored snapshot and secret, if any.
+    fn load(&self) -> Option<(Snapshot, Option<String>)>;
+    /// Replaces the stored snapshot and secret.
+    fn save(&mut self, snapshot: Snapshot, secret: Option<String>) -> Result<(), Error>;
+}
+
+/// A store in memory: what outlives a `Connection` in native tests.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStore {
+    stored: Option<(Snapshot, Option<String>)>,
+    /// How many times it was written.
+    pub writes: usize,
+}
+
+impl SnapshotStore for MemoryStore {
+    fn load(&self) -> Option<(Snapshot, Option<String>)> {
+        self.stored.clone()
+    }
+
+    fn save(&mut self, snapshot: Snapshot, secret: Option<String>) -> Result<(), Error> {
+        self.stored = Some((snapshot, secret));
+        self.writes += 1;
+        Ok(())
+    }
+}
+
+impl Connection {
+    /// Writes the state to `store` if it changed since the last write.
+    pub fn persist_to(&mut self, store: &mut impl SnapshotStore) -> Result<(), Error> {
+        if let Some(seq) = self.poll_persist() {
+            let secret = self.secret().map(str::to_owned);
+            store.save(self.snapshot(), secret)?;
+            self.handle_persisted(seq);
+        }
+        Ok(())
+    }
+
+    /// A worker start: restores from `store` (if it holds anything) and counts
+    /// the start. A corrupt snapshot is reported and the connection starts fresh.
+    pub fn resume_from(&mut self, now: Timestamp, store: &impl SnapshotStore) {
+        if let Some((snapshot, secret)) = store.load() {
+            if let Err(error) = self.restore(now, snapshot, secret) {
+                self.report(error);
+            }
+        }
+        self.handle_worker_start();
+    }
+}
