@@ -109,6 +109,12 @@ start_server() {
   echo "test server: $SW_TEST_SERVER"
 }
 
+wasm_test() {
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=60 \
+    wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" \
+    --mode no-install -- --test "$1"
+}
+
 test_all() {
   setup
   build
@@ -122,11 +128,22 @@ test_all() {
 
   step "test: browser (wasm-bindgen-test in a service worker, headless Chromium)"
   trap stop_server EXIT
-  start_server
-  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" \
-    wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" \
-    --mode no-install -- --test web --test web_survive
-  stop_server
+  local binary log
+  for binary in web web_survive; do
+    # A fresh server per binary: the tests read its per-tag stats.
+    start_server
+    log=$(mktemp)
+    if ! wasm_test "$binary" 2>&1 | tee "$log"; then
+      # Seen about once in five runs here: the runner loads the module and then
+      # never sees the tests start. Retry that case once, and only that case.
+      grep -q 'Failed to detect test as having been run' "$log" || die "browser tests failed ($binary)"
+      step "retrying $binary once: the test runner did not see the tests start"
+      stop_server
+      start_server
+      wasm_test "$binary" || die "browser tests failed ($binary)"
+    fi
+    stop_server
+  done
 
   step "test: end to end (puppeteer-core, Chromium, the unpacked extension)"
   mkdir -p target/e2e

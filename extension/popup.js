@@ -24,7 +24,7 @@ function render(status, messages) {
   $('state').textContent = status.state;
   $('state').dataset.state = status.state;
   $('url').textContent = status.url ?? 'not connected';
-  for (const key of ['sent', 'received', 'keepalives', 'connects', 'workerStarts']) {
+  for (const key of ['sent', 'received', 'keepalives', 'connects', 'reconnects', 'outbox', 'workerStarts']) {
     $(key).textContent = String(status[key]);
   }
   $('uptime').textContent = status.openedAt ? seconds(Date.now() - status.openedAt) : '-';
