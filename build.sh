@@ -110,7 +110,7 @@ start_server() {
 }
 
 wasm_test() {
-  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=60 \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json" WASM_BINDGEN_TEST_TIMEOUT=30 \
     wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" \
     --mode no-install -- --test "$1"
 }
@@ -133,15 +133,18 @@ test_all() {
     # A fresh server per binary: the tests read its per-tag stats.
     start_server
     log=$(mktemp)
-    if ! wasm_test "$binary" 2>&1 | tee "$log"; then
-      # Seen about once in five runs here: the runner loads the module and then
-      # never sees the tests start. Retry that case once, and only that case.
+    # Seen here in about one run of web_survive in five: the runner loads the
+    # module and then never sees the tests finish (an open issue, see the
+    # README). That failure alone is retried, at most twice; any other fails.
+    local attempt=1
+    until wasm_test "$binary" 2>&1 | tee "$log"; do
       grep -q 'Failed to detect test as having been run' "$log" || die "browser tests failed ($binary)"
-      step "retrying $binary once: the test runner did not see the tests start"
+      [ "$attempt" -lt 3 ] || die "browser tests failed ($binary): the runner never saw them finish, 3 times"
+      attempt=$((attempt + 1))
+      step "retrying $binary (attempt $attempt of 3): the test runner did not see the tests finish"
       stop_server
       start_server
-      wasm_test "$binary" || die "browser tests failed ($binary)"
-    fi
+    done
     stop_server
   done
 
