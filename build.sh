@@ -134,7 +134,7 @@ test_all() {
     start_server
     log=$(mktemp)
     # Seen here in about one run of web_survive in five: the runner loads the
-    # module and then never sees the tests finish (an open issue, see the
+    # module and then never sees the tests finish (cause not found yet, see the
     # README). That failure alone is retried, at most twice; any other fails.
     local attempt=1
     until wasm_test "$binary" 2>&1 | tee "$log"; do
