@@ -28,6 +28,11 @@
 //! ```
 
 #![deny(missing_docs)]
+// A panic kills the wasm instance for the rest of the worker's life.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod core;
 

@@ -105,7 +105,7 @@ fn close_codes_and_reasons() {
 
 fn options(json: &str) -> Result<Config, Error> {
     let options: Options = serde_json::from_str(json).expect("json parses into Options");
-    options.into_config()
+    options.to_config()
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! `SwWebSocket`, the class JS callers use.
 
+use crate::browser::args::{close_args, connect_args, json_text, keys_from, send_options};
 use crate::browser::clock::now;
-use crate::browser::convert::{js_error, message_from_js, message_to_js, object, to_js, type_name};
+use crate::browser::convert::{js_error, message_from_js, message_to_js, object, to_js};
 use crate::browser::driver::Driver;
 use crate::browser::persist::Pending;
-use crate::browser::store::{Keys, Loaded};
-use crate::core::{Error, Message, Options, SendOptions, Sent};
+use crate::browser::store::Loaded;
+use crate::core::{Error, Message, SendOptions, Sent};
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 
@@ -59,12 +60,9 @@ impl SwWebSocket {
                     return None;
                 }
                 Ok((Loaded::Nothing, _)) => {}
-                Ok((Loaded::Found(snapshot), secret)) => {
-                    if let Err(error) = inner.conn.restore(now, *snapshot.clone(), secret) {
-                        quarantine = Some((
-                            crate::browser::convert::to_js(&*snapshot),
-                            error.to_string(),
-                        ));
+                Ok((Loaded::Found { snapshot, raw }, secret)) => {
+                    if let Err(error) = inner.conn.restore(now, *snapshot, secret) {
+                        quarantine = Some((raw, error.to_string()));
                         inner.conn.report(error);
                     }
                 }
@@ -246,20 +244,7 @@ pub fn set_storage_areas(areas: JsValue) {
 
 impl SwWebSocket {
     pub(crate) fn try_connect(&self, url: &JsValue, options: JsValue) -> Result<(), Error> {
-        let url = url.as_string().ok_or_else(|| {
-            Error::InvalidUrl(format!("the URL must be a string, not {}", type_name(url)))
-        })?;
-        let options: Options = if options.is_undefined() || options.is_null() {
-            Options::default()
-        } else if !options.is_object() || js_sys::Array::is_array(&options) {
-            return Err(Error::InvalidOption(format!(
-                "options must be an object, not {}",
-                type_name(&options)
-            )));
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| Error::InvalidOption(e.to_string()))?
-        };
+        let (url, options) = connect_args(url, options)?;
         self.driver.with(|inner| {
             let result = inner.conn.connect(now(), &url, options);
             if result.is_ok() {
@@ -303,100 +288,8 @@ impl SwWebSocket {
     }
 
     pub(crate) fn try_close(&self, code: &JsValue, reason: &JsValue) -> Result<(), Error> {
-        let code = match code.as_f64() {
-            None if code.is_undefined() || code.is_null() => None,
-            Some(n) if n.fract() == 0.0 && (0.0..=65535.0).contains(&n) => Some(n as u16),
-            _ => {
-                return Err(Error::InvalidOption(format!(
-                    "the close code must be a whole number (1000 or 3000-4999), not {}",
-                    describe_value(code)
-                )))
-            }
-        };
-        let reason = match reason.as_string() {
-            None if reason.is_undefined() || reason.is_null() => None,
-            Some(reason) => Some(reason),
-            None => {
-                return Err(Error::InvalidOption(format!(
-                    "the close reason must be a string, not {}",
-                    type_name(reason)
-                )))
-            }
-        };
+        let (code, reason) = close_args(code, reason)?;
         self.driver
             .with(|inner| inner.conn.close(now(), code, reason.as_deref()))?
     }
-}
-
-fn describe_value(value: &JsValue) -> String {
-    match value.as_f64() {
-        Some(n) => n.to_string(),
-        None => type_name(value),
-    }
-}
-
-/// `JSON.stringify(value)` as a text message, or a typed error.
-pub(crate) fn json_text(value: &JsValue) -> Result<Message, Error> {
-    let text = js_sys::JSON::stringify(value).map_err(|e| {
-        Error::InvalidMessage(format!(
-            "JSON.stringify failed: {}",
-            super::socket::describe(&e)
-        ))
-    })?;
-    text.as_string()
-        .map(Message::Text)
-        .ok_or_else(|| Error::InvalidMessage(format!("{} has no JSON form", type_name(value))))
-}
-
-fn send_options(options: &JsValue, json: bool) -> Result<SendOptions, Error> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(SendOptions {
-            reliable: None,
-            json,
-        });
-    }
-    let reliable = js_sys::Reflect::get(options, &"reliable".into()).unwrap_or(JsValue::UNDEFINED);
-    let reliable = match reliable.as_bool() {
-        Some(b) => Some(b),
-        None if reliable.is_undefined() => None,
-        None => {
-            return Err(Error::InvalidOption(format!(
-                "reliable must be true or false, not {}",
-                type_name(&reliable)
-            )))
-        }
-    };
-    Ok(SendOptions { reliable, json })
-}
-
-fn keys_from(settings: &JsValue) -> Result<Keys, Error> {
-    let get = |key: &str| {
-        if settings.is_object() {
-            js_sys::Reflect::get(settings, &key.into()).unwrap_or(JsValue::UNDEFINED)
-        } else {
-            JsValue::UNDEFINED
-        }
-    };
-    if !(settings.is_undefined() || settings.is_null() || settings.is_object()) {
-        return Err(Error::InvalidOption("settings must be an object".into()));
-    }
-    let key = match get("storageKey") {
-        v if v.is_undefined() => "sw-websocket".to_owned(),
-        v => v
-            .as_string()
-            .filter(|k| !k.is_empty() && k.len() <= 200)
-            .ok_or_else(|| Error::InvalidOption("storageKey must be a non-empty string".into()))?,
-    };
-    let area = match get("storageArea") {
-        v if v.is_undefined() => "local".to_owned(),
-        v => v
-            .as_string()
-            .filter(|a| matches!(a.as_str(), "local" | "session" | "none"))
-            .ok_or_else(|| {
-                Error::InvalidOption(
-                    "storageArea must be \"local\", \"session\" or \"none\"".into(),
-                )
-            })?,
-    };
-    Ok(Keys { area, key })
 }

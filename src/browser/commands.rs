@@ -4,9 +4,10 @@
 //! "clearOutbox", ...}`.
 //! Replies: `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
 
-use crate::browser::api::{json_text, SwWebSocket};
+use crate::browser::api::SwWebSocket;
+use crate::browser::args::{json_text, send_options};
 use crate::browser::convert::{error_object, object};
-use crate::core::{Error, Message, SendOptions};
+use crate::core::{Error, Message};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -86,15 +87,9 @@ fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
                 }
                 None => (json_text(&data)?, true),
             };
-            let reliable = match field(request, "reliable") {
-                r if r.is_undefined() => None,
-                r => Some(r.as_bool().ok_or_else(|| {
-                    Error::InvalidOption("reliable must be true or false".into())
-                })?),
-            };
-            Ok(Reply::Later(
-                socket.send_message(message, SendOptions { reliable, json }),
-            ))
+            // The request's own `reliable` field is the send option.
+            let how = send_options(request, json)?;
+            Ok(Reply::Later(socket.send_message(message, how)))
         }
         "close" => {
             socket.try_close(&field(request, "code"), &field(request, "reason"))?;

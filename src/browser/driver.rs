@@ -164,44 +164,37 @@ fn execute(cell: &Rc<RefCell<Inner>>, inner: &mut Inner, action: Action) {
         }
         Action::Drop => inner.socket = None,
         Action::Watchdog(period) => {
-            let name = inner.keys.alarm("watchdog");
-            spawn_alarm(cell, async move {
-                match period {
-                    Some(period) => glue::every(&name, period.get()).await,
-                    None => glue::clear(&name).await,
-                }
-            });
+            let every = period.map(|p| Alarm::Every(p.get()));
+            set_alarm(cell, inner.keys.alarm("watchdog"), every);
         }
         Action::Wake(at) => {
-            let name = inner.keys.alarm("wake");
-            spawn_alarm(cell, async move {
-                match at {
-                    Some(at) => glue::at(&name, at.as_millis()).await,
-                    None => glue::clear(&name).await,
-                }
-            });
+            let once = at.map(|t| Alarm::At(t.as_millis()));
+            set_alarm(cell, inner.keys.alarm("wake"), once);
         }
     }
 }
 
-/// Runs an alarm change; a failure becomes an error event, never a panic.
-fn spawn_alarm(
-    cell: &Rc<RefCell<Inner>>,
-    change: impl std::future::Future<Output = Result<(), Error>> + 'static,
-) {
+/// When an alarm fires.
+enum Alarm {
+    Every(u64),
+    At(u64),
+}
+
+/// Sets or clears (`None`) alarm `name`; a failure is reported by the core
+/// like any other error.
+fn set_alarm(cell: &Rc<RefCell<Inner>>, name: String, alarm: Option<Alarm>) {
     let weak = Rc::downgrade(cell);
     spawn_local(async move {
-        if let Err(error) = change.await {
-            if let Some(cell) = weak.upgrade() {
-                let listeners = cell
-                    .try_borrow()
-                    .map(|i| i.listeners.of("error"))
-                    .unwrap_or_default();
-                let (_, value) = event_to_js(&Event::Error(error));
-                for listener in listeners {
-                    let _ = listener.call1(&JsValue::UNDEFINED, &value);
-                }
+        let result = match alarm {
+            Some(Alarm::Every(ms)) => glue::every(&name, ms).await,
+            Some(Alarm::At(when)) => glue::at(&name, when).await,
+            None => glue::clear(&name).await,
+        };
+        if let (Err(error), Some(cell)) = (result, weak.upgrade()) {
+            if let Ok(mut inner) = cell.try_borrow_mut() {
+                inner.conn.report(error);
             }
+            drive(&cell);
         }
     });
 }
@@ -258,10 +251,14 @@ fn remember(recent: &mut VecDeque<Recent>, message: &Message) {
         recent.pop_front();
     }
     let kept = match message {
-        Message::Text(text) if text.chars().count() > RECENT_TEXT_CHARS => {
-            Message::Text(text.chars().take(RECENT_TEXT_CHARS).collect())
+        // Only the head is kept: find its end without scanning a large text.
+        Message::Text(text) => {
+            let end = text
+                .char_indices()
+                .nth(RECENT_TEXT_CHARS)
+                .map_or(text.len(), |(i, _)| i);
+            Message::Text(text.get(..end).unwrap_or_default().to_owned())
         }
-        Message::Text(text) => Message::Text(text.clone()),
         Message::Binary(_) => Message::Binary(Vec::new()),
     };
     recent.push_back(Recent {

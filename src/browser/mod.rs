@@ -2,6 +2,7 @@
 //! core asks, around `web_sys::WebSocket`, and the JS API.
 
 mod api;
+mod args;
 mod clock;
 mod commands;
 mod convert;

@@ -18,8 +18,15 @@ pub(crate) struct Keys {
 /// What was found in storage on start.
 pub(crate) enum Loaded {
     Nothing,
-    Found(Box<Snapshot>),
-    Corrupt { raw: JsValue, why: String },
+    /// A readable snapshot, and the stored value to quarantine if it fails its checks.
+    Found {
+        snapshot: Box<Snapshot>,
+        raw: JsValue,
+    },
+    Corrupt {
+        raw: JsValue,
+        why: String,
+    },
 }
 
 impl Keys {
@@ -48,7 +55,10 @@ impl Keys {
             return Ok((Loaded::Nothing, secret));
         }
         let loaded = match decode(&raw) {
-            Ok(snapshot) => Loaded::Found(Box::new(snapshot)),
+            Ok(snapshot) => Loaded::Found {
+                snapshot: Box::new(snapshot),
+                raw,
+            },
             Err(why) => Loaded::Corrupt { raw, why },
         };
         Ok((loaded, secret))

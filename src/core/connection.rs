@@ -1,95 +1,18 @@
 //! The connection state machine: `handle_*` in, `poll_*` out, time passed in.
-//! The transitions live in `lifecycle.rs`, persistence in `persist.rs`.
+//! Sending lives in `sending.rs`, the transitions in `lifecycle.rs`,
+//! persistence in `persist.rs`.
 
 use crate::core::backoff::Rng;
-use crate::core::outbox::{Outbox, OutboxEntry};
+use crate::core::io::{Action, Event};
+use crate::core::outbox::Outbox;
 use crate::core::reliable;
 use crate::core::state::Phase;
 use crate::core::timer::{Timer, TimerTable};
 use crate::core::{
-    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Message, Millis,
-    Options, Status, Timestamp, WsUrl,
+    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Message, Options,
+    Timestamp, WsUrl,
 };
 use std::collections::VecDeque;
-
-/// What the shell must do for the core.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Action {
-    /// Open a browser socket to `url`, replacing any previous one.
-    Open {
-        /// The checked URL (with the auth query parameter, if any).
-        url: String,
-        /// Subprotocols to offer.
-        protocols: Vec<String>,
-    },
-    /// Send a message on the open socket.
-    Send(Message),
-    /// Start the closing handshake of the current socket.
-    Close {
-        /// A close code the browser accepts.
-        code: u16,
-        /// A reason of at most 123 UTF-8 bytes.
-        reason: String,
-    },
-    /// Forget the current socket: remove its listeners and let it go.
-    Drop,
-    /// Keep a periodic watchdog alarm with this period, or clear it (`None`).
-    Watchdog(Option<Millis>),
-    /// Wake the worker at this time with a one-shot alarm, or clear it (`None`).
-    Wake(Option<Timestamp>),
-}
-
-/// What the application sees.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// The state changed to this one.
-    State(ConnState),
-    /// The socket opened.
-    Open,
-    /// A message arrived.
-    Message(Message),
-    /// The socket closed.
-    Close(CloseInfo),
-    /// The server acknowledged every reliable message up to this id.
-    Ack(u64),
-    /// The retry limit ran out; the last close, if any.
-    GaveUp(Option<CloseInfo>),
-    /// Something went wrong; the state events say what happens next.
-    Error(Error),
-}
-
-/// What `send` did with a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Sent {
-    /// Handed to the open socket.
-    ToSocket,
-    /// Put in the outbox as `id`; safe once persist `seq` is written.
-    Queued {
-        /// The outbox id.
-        id: u64,
-        /// The persist sequence that holds it.
-        seq: u64,
-    },
-    /// A reliable message `id`, sent if open, kept until acked; safe once `seq` is written.
-    Reliable {
-        /// The wire id.
-        id: u64,
-        /// The persist sequence that holds it.
-        seq: u64,
-    },
-}
-
-/// How to send one message.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SendOptions {
-    /// Override the connection's `reliable` setting for this message.
-    pub reliable: Option<bool>,
-    /// The text is JSON already (reliable frames embed it as is).
-    pub json: bool,
-}
 
 pub(crate) enum Random {
     Seeded(Rng),
@@ -110,7 +33,7 @@ pub struct Connection {
     pub(crate) outbox: Outbox,
     pub(crate) next_id: u64,
     pub(crate) counters: Counters,
-    pub(crate) last_error: Option<Error>,
+    pub(crate) last_error: Option<ErrorInfo>,
     pub(crate) last_close: Option<CloseInfo>,
     pub(crate) actions: VecDeque<Action>,
     pub(crate) events: VecDeque<Event>,
@@ -190,15 +113,7 @@ impl Connection {
         }
         let url = WsUrl::parse(url)?;
         let config = options.to_config()?;
-        if let Phase::Closing { request } = &self.phase {
-            let info = CloseInfo {
-                code: request.code(),
-                reason: request.reason().to_owned(),
-                was_clean: false,
-            };
-            self.actions.push_back(Action::Drop);
-            self.finish_close(info, Phase::Closed);
-        }
+        self.abandon_close();
         self.actions.push_back(Action::Watchdog(config.watchdog));
         self.config = config;
         self.options = options;
@@ -208,66 +123,6 @@ impl Connection {
         self.mark_dirty();
         self.open_socket(now, false);
         Ok(())
-    }
-
-    /// Sends `message`: to the socket when open, else into the outbox.
-    pub fn send(
-        &mut self,
-        now: Timestamp,
-        message: Message,
-        how: SendOptions,
-    ) -> Result<Sent, Error> {
-        let max = self.config.max_message();
-        if message.len() > max {
-            return Err(Error::MessageTooLarge {
-                size: message.len(),
-                max,
-            });
-        }
-        if matches!(self.phase, Phase::GaveUp) {
-            return Err(Error::GaveUp);
-        }
-        if !self.intent_open {
-            return Err(Error::NotOpen);
-        }
-        let reliable = how.reliable.unwrap_or(self.config.reliable);
-        if reliable && matches!(message, Message::Binary(_)) {
-            return Err(Error::InvalidMessage(
-                "reliable mode carries text and JSON only".into(),
-            ));
-        }
-        if !reliable && self.phase.is_open() {
-            self.counters.sent += 1;
-            self.actions.push_back(Action::Send(message));
-            self.touch(now);
-            return Ok(Sent::ToSocket);
-        }
-        let id = self.next_id;
-        let entry = OutboxEntry {
-            id,
-            message,
-            json: how.json,
-            reliable,
-            sent: false,
-        };
-        let (max_count, max_bytes) = (
-            self.config.max_outbox_messages,
-            self.config.max_outbox_bytes,
-        );
-        self.outbox.push(entry.clone(), max_count, max_bytes)?;
-        self.next_id += 1;
-        let seq = self.mark_dirty();
-        if !reliable {
-            return Ok(Sent::Queued { id, seq });
-        }
-        if self.phase.is_open() {
-            self.counters.sent += 1;
-            self.actions
-                .push_back(Action::Send(reliable::frame(&entry, false)));
-            self.outbox.mark_sent(id);
-            self.touch(now);
-        }
-        Ok(Sent::Reliable { id, seq })
     }
 
     /// Closes the connection with a code (1000 or 3000-4999) and a reason.
@@ -296,27 +151,6 @@ impl Connection {
             _ => {}
         }
         Ok(())
-    }
-
-    /// Empties the outbox; returns how many messages were dropped.
-    pub fn clear_outbox(&mut self) -> usize {
-        let n = self.outbox.clear();
-        self.mark_dirty();
-        n
-    }
-
-    /// Takes message `id` back out of the outbox (its write failed); whether it was there.
-    pub fn remove_from_outbox(&mut self, id: u64) -> bool {
-        let removed = self.outbox.remove(id);
-        if removed {
-            self.mark_dirty();
-        }
-        removed
-    }
-
-    /// The outbox entries, in order.
-    pub fn outbox(&self) -> impl Iterator<Item = &OutboxEntry> {
-        self.outbox.entries()
     }
 
     /// The browser socket opened.
@@ -440,7 +274,7 @@ impl Connection {
             match timer {
                 Timer::Keepalive => self.on_keepalive(now),
                 Timer::ConnectTimeout => self.on_connect_timeout(now),
-                Timer::CloseTimeout => self.on_close_timeout(),
+                Timer::CloseTimeout => self.abandon_close(),
                 Timer::Reconnect => self.on_reconnect(now),
                 Timer::Heartbeat => self.on_heartbeat_timeout(now),
                 Timer::Persist => {
@@ -486,35 +320,6 @@ impl Connection {
     /// The current reconnect attempt (0 when connected or never failed).
     pub fn attempt(&self) -> u32 {
         self.attempt
-    }
-
-    /// A snapshot of the state, counters and last error and close.
-    pub fn status(&self) -> Status {
-        let c = &self.counters;
-        Status {
-            state: self.phase.public().as_str(),
-            intent: if self.intent_open { "open" } else { "closed" },
-            url: self.url.as_ref().map(|u| u.as_str().to_owned()),
-            worker_starts: c.worker_starts,
-            connects: c.connects,
-            reconnects: c.reconnects,
-            sent: c.sent,
-            received: c.received,
-            keepalives: c.keepalives,
-            outbox: self.outbox.len() as u64,
-            outbox_bytes: self.outbox.bytes() as u64,
-            attempt: self.attempt,
-            next_attempt_at: match self.phase {
-                Phase::Backoff { at } => Some(at.as_millis()),
-                _ => None,
-            },
-            last_error: self.last_error.as_ref().map(ErrorInfo::from),
-            last_close: self.last_close.clone(),
-            opened_at: match self.phase {
-                Phase::Open { since } => Some(since.as_millis()),
-                _ => None,
-            },
-        }
     }
 
     pub(crate) fn random(&mut self) -> f64 {

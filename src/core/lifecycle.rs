@@ -1,10 +1,11 @@
 //! The connection's transitions: opening, closing, losing a socket, backoff,
 //! and the timers that drive them.
 
-use crate::core::connection::{Action, Connection, Event};
+use crate::core::connection::Connection;
+use crate::core::io::{Action, Event};
 use crate::core::state::Phase;
 use crate::core::timer::Timer;
-use crate::core::{CloseInfo, CloseRequest, Error, Message, Millis, Timestamp};
+use crate::core::{CloseInfo, CloseRequest, Error, ErrorInfo, Message, Millis, Timestamp};
 
 /// Reconnect delays longer than this are also carried by an alarm, since a
 /// timer dies with the worker.
@@ -149,34 +150,32 @@ impl Connection {
     }
 
     pub(crate) fn on_heartbeat_timeout(&mut self, now: Timestamp) {
-        if !self.phase.is_open() {
-            return;
+        if self.phase.is_open() {
+            self.give_up_socket(now, Error::HeartbeatTimeout, "heartbeat timeout");
         }
-        self.report(Error::HeartbeatTimeout);
-        self.actions.push_back(Action::Drop);
-        let info = CloseInfo {
-            code: 1006,
-            reason: "heartbeat timeout".into(),
-            was_clean: false,
-        };
-        self.lost(now, info);
     }
 
     pub(crate) fn on_connect_timeout(&mut self, now: Timestamp) {
-        if !self.phase.is_connecting() {
-            return;
+        if self.phase.is_connecting() {
+            self.give_up_socket(now, Error::ConnectTimeout, "connect timeout");
         }
-        self.report(Error::ConnectTimeout);
+    }
+
+    /// Drops a socket that stopped answering, as if it closed with 1006.
+    fn give_up_socket(&mut self, now: Timestamp, error: Error, reason: &str) {
+        self.report(error);
         self.actions.push_back(Action::Drop);
         let info = CloseInfo {
             code: 1006,
-            reason: "connect timeout".into(),
+            reason: reason.into(),
             was_clean: false,
         };
         self.lost(now, info);
     }
 
-    pub(crate) fn on_close_timeout(&mut self) {
+    /// Drops a socket whose closing handshake is under way (it timed out, or
+    /// `connect` wants a new one); the close is reported as unclean.
+    pub(crate) fn abandon_close(&mut self) {
         let Phase::Closing { request } = &self.phase else {
             return;
         };
@@ -190,7 +189,7 @@ impl Connection {
     }
 
     pub(crate) fn report(&mut self, error: Error) {
-        self.last_error = Some(error.clone());
+        self.last_error = Some(ErrorInfo::from(&error));
         self.events.push_back(Event::Error(error));
     }
 

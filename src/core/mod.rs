@@ -9,6 +9,7 @@ mod close;
 mod config;
 mod connection;
 mod error;
+mod io;
 mod json;
 mod lifecycle;
 mod message;
@@ -16,6 +17,7 @@ mod options;
 pub(crate) mod outbox;
 mod persist;
 mod reliable;
+mod sending;
 mod snapshot;
 mod state;
 mod status;
@@ -31,8 +33,9 @@ pub use config::{
     DEFAULT_FATAL_CLOSE_CODES, DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS,
     DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS, MAX_KEEPALIVE_MS, MIN_KEEPALIVE_MS,
 };
-pub use connection::{Action, Connection, Event, SendOptions, Sent};
+pub use connection::Connection;
 pub use error::Error;
+pub use io::{Action, Event, SendOptions, Sent};
 pub use lifecycle::WAKE_ALARM_AFTER;
 pub use message::Message;
 pub use options::{Options, Protocols};

@@ -192,11 +192,6 @@ impl Options {
         }
         config.validate()
     }
-
-    /// Turns the options into a validated [`Config`].
-    pub fn into_config(self) -> Result<Config, Error> {
-        self.to_config()
-    }
 }
 
 fn ms_or(name: &str, value: Option<f64>, default: u64) -> Result<Millis, Error> {

@@ -1,13 +1,14 @@
 //! Persistence: the snapshot out, the restore in, and the write sequence that
 //! lets a queued `send` resolve only once its message is stored.
 
-use crate::core::connection::{Action, Connection, Event};
+use crate::core::connection::Connection;
+use crate::core::io::{Action, Event};
 use crate::core::lifecycle::WAKE_ALARM_AFTER;
 use crate::core::outbox::Outbox;
 use crate::core::snapshot::{Snapshot, StoredMessage, SNAPSHOT_VERSION};
 use crate::core::state::Phase;
 use crate::core::timer::Timer;
-use crate::core::{Error, ErrorInfo, Timestamp, WsUrl};
+use crate::core::{Error, Timestamp, WsUrl};
 
 impl Connection {
     /// The state to store (without secrets).
@@ -31,7 +32,7 @@ impl Connection {
                 .map(StoredMessage::from_entry)
                 .collect(),
             last_close: self.last_close.clone(),
-            last_error: self.last_error.as_ref().map(ErrorInfo::from),
+            last_error: self.last_error.clone(),
         }
     }
 
@@ -119,12 +120,7 @@ impl Connection {
         self.counters = snapshot.counters;
         self.counters.worker_starts += starts;
         self.last_close = snapshot.last_close;
-        if let Some(info) = snapshot.last_error {
-            self.last_error = Some(Error::Socket(format!(
-                "{} (before the worker restarted)",
-                info.message
-            )));
-        }
+        self.last_error = snapshot.last_error.or(self.last_error.take());
         self.mark_dirty();
         self.timers.stop_socket_timers();
         // An alarm set before the worker stopped may still be there.

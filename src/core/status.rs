@@ -1,6 +1,7 @@
 //! Counters and the status snapshot shown to callers.
 
-use crate::core::{CloseInfo, Error};
+use crate::core::state::Phase;
+use crate::core::{CloseInfo, Connection, Error};
 use serde::{Deserialize, Serialize};
 
 /// Counters of a connection's life.
@@ -75,4 +76,35 @@ pub struct Status {
     pub last_close: Option<CloseInfo>,
     /// When the current socket opened (ms since the epoch), while open.
     pub opened_at: Option<u64>,
+}
+
+impl Connection {
+    /// A snapshot of the state, counters and last error and close.
+    pub fn status(&self) -> Status {
+        let c = &self.counters;
+        Status {
+            state: self.phase.public().as_str(),
+            intent: if self.intent_open { "open" } else { "closed" },
+            url: self.url.as_ref().map(|u| u.as_str().to_owned()),
+            worker_starts: c.worker_starts,
+            connects: c.connects,
+            reconnects: c.reconnects,
+            sent: c.sent,
+            received: c.received,
+            keepalives: c.keepalives,
+            outbox: self.outbox.len() as u64,
+            outbox_bytes: self.outbox.bytes() as u64,
+            attempt: self.attempt,
+            next_attempt_at: match self.phase {
+                Phase::Backoff { at } => Some(at.as_millis()),
+                _ => None,
+            },
+            last_error: self.last_error.clone(),
+            last_close: self.last_close.clone(),
+            opened_at: match self.phase {
+                Phase::Open { since } => Some(since.as_millis()),
+                _ => None,
+            },
+        }
+    }
 }

@@ -107,6 +107,14 @@ export async function launch({ headless = true } = {}) {
   };
 }
 
+/** A test server and a browser for test `t`, both gone when it ends. */
+export async function setup(t, serverArgs = []) {
+  const server = await startServer(serverArgs);
+  const env = await launch();
+  t.after(async () => { await env.close(); server.stop(); });
+  return { server, env };
+}
+
 /**
  * Watches the extension's worker from a page session with the ServiceWorker
  * domain: this observes running status without attaching to the worker.

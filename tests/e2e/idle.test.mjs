@@ -4,12 +4,10 @@
 // it during the idle windows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, watchWorker, until, connectAndLeave, assertNotAttached } from './harness.mjs';
+import { setup, watchWorker, until, connectAndLeave, assertNotAttached } from './harness.mjs';
 
 test('with the keepalive and the watchdog alarm off the worker is stopped and the connection lost within 60 s', { timeout: 120_000 }, async (t) => {
-  const server = await startServer();
-  const env = await launch();
-  t.after(async () => { await env.close(); server.stop(); });
+  const { server, env } = await setup(t);
   const watch = await watchWorker(env);
 
   await connectAndLeave(env, `${server.url}?tag=idle`, { keepalive: false, watchdog: false });

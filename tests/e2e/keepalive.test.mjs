@@ -4,12 +4,10 @@
 // it during the idle windows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, watchWorker, sleep, until, connectAndLeave, assertNotAttached } from './harness.mjs';
+import { setup, watchWorker, sleep, until, connectAndLeave, assertNotAttached } from './harness.mjs';
 
 test('with the 20 s keepalive the worker stays alive and connected through 75 s of silence', { timeout: 150_000 }, async (t) => {
-  const server = await startServer();
-  const env = await launch();
-  t.after(async () => { await env.close(); server.stop(); });
+  const { server, env } = await setup(t);
   const watch = await watchWorker(env);
 
   await connectAndLeave(env, `${server.url}?tag=alive`, {});

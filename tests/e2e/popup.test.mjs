@@ -2,14 +2,12 @@
 // and see the state, the URL, the counters and the echoed message change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, until, artifactPath } from './harness.mjs';
+import { setup, until, artifactPath } from './harness.mjs';
 
 const text = (page, id) => page.$eval(`#${id}`, (el) => el.textContent);
 
 test('the popup connects, shows open, the URL and counters that follow a sent message', { timeout: 60_000 }, async (t) => {
-  const server = await startServer();
-  const env = await launch();
-  t.after(async () => { await env.close(); server.stop(); });
+  const { server, env } = await setup(t);
   const page = await env.page('popup.html');
   const url = `${server.url}?tag=popup`;
 

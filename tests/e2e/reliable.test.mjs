@@ -3,14 +3,12 @@
 // session, never attached to the worker). The server's record decides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, watchWorker, until } from './harness.mjs';
+import { setup, watchWorker, until } from './harness.mjs';
 
 test('500 reliable messages arrive, in order apart from marked duplicates, across 10 worker stops', { timeout: 240_000 }, async (t) => {
   // Acks come 150 ms late and messages flow in groups 60 ms apart: each stop
   // leaves some messages acknowledged and some sent but not yet acknowledged.
-  const server = await startServer(['--ack-delay-ms', '150']);
-  const env = await launch();
-  t.after(async () => { await env.close(); server.stop(); });
+  const { server, env } = await setup(t, ['--ack-delay-ms', '150']);
   const watch = await watchWorker(env);
   const page = await env.page('popup.html');
   const tag = 'reliable';

@@ -3,14 +3,13 @@
 // stopped with CDP from a page session and watched from the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, startServer, watchWorker, until, sleep, storageGet, assertNotAttached } from './harness.mjs';
+import { setup, startServer, watchWorker, until, sleep, storageGet, assertNotAttached } from './harness.mjs';
 
 const status = async (env, page) => (await env.ask(page, { cmd: 'status' })).status;
 
 test('50 messages sent while the server is down arrive in order after a worker stop, revived by the alarm', { timeout: 120_000 }, async (t) => {
-  let server = await startServer();
-  const env = await launch();
-  t.after(async () => { await env.close(); server.stop(); });
+  const { server: first, env } = await setup(t);
+  let server = first;
   const watch = await watchWorker(env);
   const page = await env.page('popup.html');
   const url = `${server.url}?tag=down`;
@@ -31,6 +30,7 @@ test('50 messages sent while the server is down arrive in order after a worker s
   await assertNotAttached(env);
 
   server = await startServer(['--port', String(server.port)]);
+  t.after(() => server.stop());
   const conn = await until('the 50 messages', async () => {
     const c = (await server.stats('down')).perConnection.find((r) => r.lastTexts.length >= 50);
     return c;
@@ -45,9 +45,7 @@ test('50 messages sent while the server is down arrive in order after a worker s
 });
 
 test('a corrupt snapshot gives an error event and a working socket, not a dead worker', { timeout: 60_000 }, async (t) => {
-  const server = await startServer();
-  const env = await launch();
-  t.after(async () => { await env.close(); server.stop(); });
+  const { server, env } = await setup(t);
   const watch = await watchWorker(env);
   const page = await env.page('popup.html');
   assert.equal((await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=corrupt` })).ok, true);
@@ -72,9 +70,7 @@ test('a corrupt snapshot gives an error event and a working socket, not a dead w
 });
 
 test("the caller's close() is remembered: after a worker stop nothing reconnects", { timeout: 60_000 }, async (t) => {
-  const server = await startServer();
-  const env = await launch();
-  t.after(async () => { await env.close(); server.stop(); });
+  const { server, env } = await setup(t);
   const watch = await watchWorker(env);
   const page = await env.page('popup.html');
   const options = { watchdogMs: 2000 };

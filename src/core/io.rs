@@ -1,0 +1,83 @@
+//! What crosses the core's boundary: actions for the shell, events for the
+//! application, and what `send` did.
+
+use crate::core::{CloseInfo, ConnState, Error, Message, Millis, Timestamp};
+
+/// What the shell must do for the core.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// Open a browser socket to `url`, replacing any previous one.
+    Open {
+        /// The checked URL (with the auth query parameter, if any).
+        url: String,
+        /// Subprotocols to offer.
+        protocols: Vec<String>,
+    },
+    /// Send a message on the open socket.
+    Send(Message),
+    /// Start the closing handshake of the current socket.
+    Close {
+        /// A close code the browser accepts.
+        code: u16,
+        /// A reason of at most 123 UTF-8 bytes.
+        reason: String,
+    },
+    /// Forget the current socket: remove its listeners and let it go.
+    Drop,
+    /// Keep a periodic watchdog alarm with this period, or clear it (`None`).
+    Watchdog(Option<Millis>),
+    /// Wake the worker at this time with a one-shot alarm, or clear it (`None`).
+    Wake(Option<Timestamp>),
+}
+
+/// What the application sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The state changed to this one.
+    State(ConnState),
+    /// The socket opened.
+    Open,
+    /// A message arrived.
+    Message(Message),
+    /// The socket closed.
+    Close(CloseInfo),
+    /// The server acknowledged every reliable message up to this id.
+    Ack(u64),
+    /// The retry limit ran out; the last close, if any.
+    GaveUp(Option<CloseInfo>),
+    /// Something went wrong; the state events say what happens next.
+    Error(Error),
+}
+
+/// What `send` did with a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sent {
+    /// Handed to the open socket.
+    ToSocket,
+    /// Put in the outbox as `id`; safe once persist `seq` is written.
+    Queued {
+        /// The outbox id.
+        id: u64,
+        /// The persist sequence that holds it.
+        seq: u64,
+    },
+    /// A reliable message `id`, sent if open, kept until acked; safe once `seq` is written.
+    Reliable {
+        /// The wire id.
+        id: u64,
+        /// The persist sequence that holds it.
+        seq: u64,
+    },
+}
+
+/// How to send one message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    /// Override the connection's `reliable` setting for this message.
+    pub reliable: Option<bool>,
+    /// The text is JSON already (reliable frames embed it as is).
+    pub json: bool,
+}

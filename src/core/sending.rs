@@ -1,0 +1,92 @@
+//! Sending: straight to the open socket, or through the outbox, which keeps
+//! messages until a socket takes them (or, in reliable mode, acknowledges them).
+
+use crate::core::connection::Connection;
+use crate::core::io::{Action, SendOptions, Sent};
+use crate::core::outbox::OutboxEntry;
+use crate::core::reliable;
+use crate::core::state::Phase;
+use crate::core::{Error, Message, Timestamp};
+
+impl Connection {
+    /// Sends `message`: to the socket when open, else into the outbox.
+    pub fn send(
+        &mut self,
+        now: Timestamp,
+        message: Message,
+        how: SendOptions,
+    ) -> Result<Sent, Error> {
+        let max = self.config.max_message();
+        if message.len() > max {
+            return Err(Error::MessageTooLarge {
+                size: message.len(),
+                max,
+            });
+        }
+        if matches!(self.phase, Phase::GaveUp) {
+            return Err(Error::GaveUp);
+        }
+        if !self.intent_open {
+            return Err(Error::NotOpen);
+        }
+        let reliable = how.reliable.unwrap_or(self.config.reliable);
+        if reliable && matches!(message, Message::Binary(_)) {
+            return Err(Error::InvalidMessage(
+                "reliable mode carries text and JSON only".into(),
+            ));
+        }
+        if !reliable && self.phase.is_open() {
+            self.counters.sent += 1;
+            self.actions.push_back(Action::Send(message));
+            self.touch(now);
+            return Ok(Sent::ToSocket);
+        }
+        let id = self.next_id;
+        let entry = OutboxEntry {
+            id,
+            message,
+            json: how.json,
+            reliable,
+            sent: false,
+        };
+        let (max_count, max_bytes) = (
+            self.config.max_outbox_messages,
+            self.config.max_outbox_bytes,
+        );
+        self.outbox.push(entry.clone(), max_count, max_bytes)?;
+        self.next_id += 1;
+        let seq = self.mark_dirty();
+        if !reliable {
+            return Ok(Sent::Queued { id, seq });
+        }
+        if self.phase.is_open() {
+            self.counters.sent += 1;
+            self.actions
+                .push_back(Action::Send(reliable::frame(&entry, false)));
+            self.outbox.mark_sent(id);
+            self.touch(now);
+        }
+        Ok(Sent::Reliable { id, seq })
+    }
+
+    /// Empties the outbox; returns how many messages were dropped.
+    pub fn clear_outbox(&mut self) -> usize {
+        let n = self.outbox.clear();
+        self.mark_dirty();
+        n
+    }
+
+    /// Takes message `id` back out of the outbox (its write failed); whether it was there.
+    pub fn remove_from_outbox(&mut self, id: u64) -> bool {
+        let removed = self.outbox.remove(id);
+        if removed {
+            self.mark_dirty();
+        }
+        removed
+    }
+
+    /// The outbox entries, in order.
+    pub fn outbox(&self) -> impl Iterator<Item = &OutboxEntry> {
+        self.outbox.entries()
+    }
+}
