@@ -144,3 +144,32 @@ fn errors_have_stable_kinds_and_readable_messages() {
     let err = CloseRequest::new(Some(1001), None).unwrap_err();
     assert!(err.to_string().contains("3000"), "{err}");
 }
+
+#[test]
+fn numbers_in_messages_read_as_js_prints_them() {
+    let cases = [
+        (1.5, "1.5"),
+        (-1.0, "-1"),
+        (0.1, "0.1"),
+        (1e-7, "1e-7"),
+        (123_456_789.25, "123456789.25"),
+        (9_007_199_254_740_992.0, "9007199254740992"),
+        (1.5e300, "1.5e+300"),
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "Infinity"),
+    ];
+    for (value, text) in cases {
+        let options = Options {
+            keepalive_ms: Some(value),
+            ..Options::default()
+        };
+        let err = options.to_config().unwrap_err().to_string();
+        assert!(err.ends_with(&format!("whole number, not {text}")), "{err}");
+    }
+    let options = Options {
+        fatal_close_codes: Some(vec![70_000.0]),
+        ..Options::default()
+    };
+    let err = options.to_config().unwrap_err().to_string();
+    assert!(err.contains("70000 is not a close code"), "{err}");
+}

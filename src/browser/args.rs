@@ -54,7 +54,7 @@ pub(crate) fn close_args(
 
 fn describe_value(value: &JsValue) -> String {
     match value.as_f64() {
-        Some(n) => n.to_string(),
+        Some(n) => crate::core::text::number(n),
         None => type_name(value),
     }
 }

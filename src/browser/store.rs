@@ -107,7 +107,7 @@ fn decode(raw: &JsValue) -> Result<Snapshot, String> {
         Some(v) if v == f64::from(crate::core::SNAPSHOT_VERSION) => {
             serde_wasm_bindgen::from_value::<Snapshot>(raw.clone()).map_err(|e| e.to_string())
         }
-        Some(v) => Err(format!("unknown version {v}")),
+        Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
         None => Err("no version".into()),
     }
 }

@@ -22,6 +22,7 @@ mod snapshot;
 mod state;
 mod status;
 mod store;
+pub(crate) mod text;
 mod time;
 mod timer;
 mod url;

@@ -1,5 +1,6 @@
 //! The options object callers pass to `connect`, checked into a [`Config`].
 
+use crate::core::text::number;
 use crate::core::{Auth, Backoff, Config, Error, Heartbeat, Millis};
 use serde::{Deserialize, Serialize};
 
@@ -148,7 +149,10 @@ impl Options {
                 .iter()
                 .map(|c| {
                     u16::try_from(whole_number("fatalCloseCodes", *c)?).map_err(|_| {
-                        Error::InvalidOption(format!("fatalCloseCodes: {c} is not a close code"))
+                        Error::InvalidOption(format!(
+                            "fatalCloseCodes: {} is not a close code",
+                            number(*c)
+                        ))
                     })
                 })
                 .collect::<Result<Vec<u16>, Error>>()?;
@@ -210,7 +214,8 @@ pub(crate) fn whole_number(name: &str, value: f64) -> Result<u64, Error> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > MAX_SAFE {
         return Err(Error::InvalidOption(format!(
-            "{name} must be a non-negative whole number, not {value}"
+            "{name} must be a non-negative whole number, not {}",
+            number(value)
         )));
     }
     // In range and whole: the conversion is exact.
