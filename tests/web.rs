@@ -115,6 +115,19 @@ async fn bad_input_is_rejected_with_typed_errors() {
     let options = js_sys::JSON::parse(r#"{"keepaliveMs": 30000}"#).expect("json");
     let err = sw.connect(url("x").into(), options).unwrap_err();
     assert_eq!(field(&err, "kind"), "invalid_option");
+    // A typo is an error that names the key; so is a wrong type.
+    for (options, named) in [
+        (r#"{"keepAliveMs": 5000}"#, "keepAliveMs"),
+        (r#"{"keepaliveMs": "5000"}"#, "keepaliveMs"),
+        (r#"{"protocols": [1]}"#, "protocols"),
+        (r#"{"fatalCloseCodes": [4000, "x"]}"#, "fatalCloseCodes[1]"),
+    ] {
+        let options = js_sys::JSON::parse(options).expect("json");
+        let err = sw.connect(url("x").into(), options).unwrap_err();
+        assert_eq!(field(&err, "kind"), "invalid_option");
+        let message = field(&err, "message").as_string().unwrap_or_default();
+        assert!(message.contains(named), "{message}");
+    }
     let err = sw.close(1001.into(), JsValue::UNDEFINED).unwrap_err();
     assert_eq!(field(&err, "kind"), "invalid_close_code");
     let err = sw

@@ -209,3 +209,73 @@ async fn reconnects_when_the_server_drops_the_connection() {
     assert_eq!(field(&sw.status(), "state"), "closed");
     assert_eq!(field(&stats("drop").await, "connections"), 2);
 }
+
+#[wasm_bindgen_test]
+async fn the_stored_snapshot_keeps_its_layout() {
+    let sw = persistent("layout").await;
+    sw.connect(
+        "ws://127.0.0.1:1/ws".into(),
+        json(
+            r#"{"reliable": true, "protocols": ["chat"], "keepaliveMs": 5000,
+                "fatalCloseCodes": [4000], "backoffBaseMs": 60000, "keepalive": null}"#,
+        ),
+    )
+    .expect("valid");
+    until("backoff", || field(&sw.status(), "state") == "backoff").await;
+    JsFuture::from(sw.send("queued".into(), JsValue::UNDEFINED))
+        .await
+        .expect("queued");
+    let stored = stored("local", "layout");
+    let keys = |value: &JsValue| {
+        js_sys::Object::keys(&value.clone().into())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_eq!(
+        keys(&stored),
+        "version,intent,url,options,attempt,nextAttemptAt,gaveUp,counters,nextId,outbox,\
+         lastClose,lastError"
+    );
+    let text = |value: &JsValue| {
+        JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    };
+    // Set options only, in the derive's field order.
+    assert_eq!(
+        text(&field(&stored, "options")),
+        r#"{"keepaliveMs":5000,"protocols":["chat"],"backoffBaseMs":60000,"fatalCloseCodes":[4000],"reliable":true}"#
+    );
+    assert_eq!(
+        keys(&field(&stored, "counters")),
+        "workerStarts,connects,reconnects,sent,received,keepalives"
+    );
+    assert_eq!(
+        text(&field(&stored, "outbox")),
+        r#"[{"id":1,"kind":"text","data":"queued","reliable":true}]"#
+    );
+    assert_eq!(field(&stored, "url"), "ws://127.0.0.1:1/ws");
+    assert!(field(&stored, "nextAttemptAt").as_f64().is_some());
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+}
+
+#[wasm_bindgen_test]
+async fn a_snapshot_with_an_unknown_key_is_quarantined_naming_it() {
+    let snapshot = json(
+        r#"{"version": 2, "intent": "closed", "url": null, "options": {}, "attempt": 0,
+            "nextAttemptAt": null, "gaveUp": false, "counters": {}, "nextId": 1,
+            "outbox": [], "lastClose": null, "lastError": null, "extra": 1}"#,
+    );
+    fake_areas();
+    store("local", "unknown-key", &snapshot);
+    let sw = persistent("unknown-key").await;
+    assert_eq!(field(&sw.status(), "lastError.kind"), "corrupt_snapshot");
+    let why = field(&stored("local", "unknown-key:quarantine"), "why")
+        .as_string()
+        .unwrap_or_default();
+    assert!(why.contains("\"extra\""), "{why}");
+}

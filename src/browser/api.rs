@@ -2,9 +2,10 @@
 
 use crate::browser::args::{close_args, connect_args, json_text, keys_from, send_options};
 use crate::browser::clock::now;
-use crate::browser::convert::{js_error, message_from_js, message_to_js, object, to_js};
+use crate::browser::convert::{js_error, message_from_js, message_to_js, object};
 use crate::browser::driver::Driver;
 use crate::browser::persist::Pending;
+use crate::browser::snapshot::status_to_js;
 use crate::browser::store::Loaded;
 use crate::core::{Error, Message, SendOptions, Sent};
 use js_sys::{Array, Function, Promise};
@@ -172,7 +173,7 @@ impl SwWebSocket {
     /// The state, counters, last error and last close, as a plain object.
     pub fn status(&self) -> JsValue {
         self.driver
-            .read(|inner| to_js(&inner.conn.status()))
+            .read(|inner| status_to_js(&inner.conn.status()))
             .unwrap_or(JsValue::NULL)
     }
 

@@ -1,6 +1,8 @@
 //! The arguments JS passes, checked into typed values or typed errors.
 
 use crate::browser::convert::type_name;
+use crate::browser::options::options_from_js;
+use crate::browser::reader::Reader;
 use crate::browser::socket::describe;
 use crate::browser::store::Keys;
 use crate::core::{Error, Message, Options, SendOptions};
@@ -19,7 +21,9 @@ pub(crate) fn connect_args(url: &JsValue, options: JsValue) -> Result<(String, O
             type_name(&options)
         )));
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| Error::InvalidOption(e.to_string()))?
+        Reader::new(&options, "")
+            .and_then(|r| options_from_js(&r))
+            .map_err(Error::InvalidOption)?
     };
     Ok((url, options))
 }

@@ -2,7 +2,6 @@
 
 use crate::core::{Error, Event, Message};
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS `Error` with `name` "SwWebSocketError" and a `kind` to branch on.
@@ -28,12 +27,6 @@ pub(crate) fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
     }
     obj.into()
-}
-
-/// A serde value as a JSON-compatible JS value (maps as objects, `None` as null).
-pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
 }
 
 /// A message from what JS passed to `send`: a string, an ArrayBuffer or a view.

@@ -10,7 +10,10 @@ mod driver;
 mod glue;
 mod listeners;
 mod online;
+mod options;
 mod persist;
+mod reader;
+mod snapshot;
 mod socket;
 mod store;
 

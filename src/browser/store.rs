@@ -1,7 +1,7 @@
 //! Where a socket's state lives in chrome.storage, and how it is read back.
 
-use crate::browser::convert::to_js;
 use crate::browser::glue;
+use crate::browser::snapshot::{snapshot_from_js, snapshot_to_js, snapshot_v1_from_js};
 use crate::core::{Error, Snapshot, SnapshotV1};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
@@ -80,7 +80,7 @@ impl Keys {
         snapshot: &Snapshot,
         secret: Option<&Option<String>>,
     ) -> Result<(), Error> {
-        glue::set(&self.area, &self.key, &to_js(snapshot)).await?;
+        glue::set(&self.area, &self.key, &snapshot_to_js(snapshot)).await?;
         match secret {
             Some(Some(token)) => glue::set("session", &self.secret(), &token.into()).await,
             Some(None) => glue::remove("session", &self.secret()).await,
@@ -101,12 +101,10 @@ fn decode(raw: &JsValue) -> Result<Snapshot, String> {
         .ok()
         .and_then(|v| v.as_f64());
     match version {
-        Some(1.0) => serde_wasm_bindgen::from_value::<SnapshotV1>(raw.clone())
+        Some(1.0) => snapshot_v1_from_js(raw)
             .map(SnapshotV1::migrate)
             .map_err(|e| format!("version 1: {e}")),
-        Some(v) if v == f64::from(crate::core::SNAPSHOT_VERSION) => {
-            serde_wasm_bindgen::from_value::<Snapshot>(raw.clone()).map_err(|e| e.to_string())
-        }
+        Some(v) if v == f64::from(crate::core::SNAPSHOT_VERSION) => snapshot_from_js(raw),
         Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
         None => Err("no version".into()),
     }

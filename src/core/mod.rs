@@ -10,7 +10,7 @@ mod config;
 mod connection;
 mod error;
 mod io;
-mod json;
+pub(crate) mod json;
 mod lifecycle;
 mod message;
 mod options;
