@@ -183,7 +183,29 @@ fn ack_parsing_is_strict() {
         parse_ack(r#" {"id":7,"type":"sw.ack","extra":"x"} "#),
         Some(7)
     );
+    // Any JSON spelling of a whole number is an id.
+    for (id, want) in [
+        ("7.0", 7),
+        ("7e0", 7),
+        ("70E-1", 7),
+        ("1e3", 1000),
+        ("2.5e1", 25),
+        ("-0", 0),
+        ("0.000", 0),
+        ("9007199254740993", 9_007_199_254_740_993),
+    ] {
+        let frame = format!(r#"{{"type":"sw.ack","id":{id}}}"#);
+        assert_eq!(parse_ack(&frame), Some(want), "{frame}");
+    }
     for not_ack in [
+        r#"{"type":"sw.ack","id":2.5}"#,
+        r#"{"type":"sw.ack","id":25e-1}"#,
+        r#"{"type":"sw.ack","id":1e400}"#,
+        r#"{"type":"sw.ack","id":18446744073709551616}"#,
+        r#"{"type":"sw.ack","id":1.}"#,
+        r#"{"type":"sw.ack","id":1e}"#,
+        r#"{"type":"sw.ack","id":-}"#,
+        r#"{"type":"sw.ack","id":7x}"#,
         r#"{"type":"sw.ack"}"#,
         r#"{"type":"sw.ack","id":-1}"#,
         r#"{"type":"sw.ack","id":1.5}"#,

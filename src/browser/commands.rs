@@ -7,6 +7,7 @@
 use crate::browser::api::SwWebSocket;
 use crate::browser::args::{json_text, send_options};
 use crate::browser::convert::{error_object, object};
+use crate::core::json::quote;
 use crate::core::{Error, Message};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
@@ -109,7 +110,8 @@ fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
         }
         "" => Err(Error::InvalidCommand("the request has no cmd".into())),
         other => Err(Error::InvalidCommand(format!(
-            "unknown cmd {other:?}; use status, connect, send, close, received, outbox or clearOutbox"
+            "unknown cmd {}; use status, connect, send, close, received, outbox or clearOutbox",
+            quote(other)
         ))),
     }
 }

@@ -1,5 +1,6 @@
 //! The JS listeners of an `SwWebSocket`, by event type.
 
+use crate::core::json::quote;
 use crate::core::Error;
 use js_sys::Function;
 
@@ -17,7 +18,8 @@ pub(crate) struct Listeners {
 fn index_of(kind: &str) -> Result<usize, Error> {
     EVENT_TYPES.iter().position(|t| *t == kind).ok_or_else(|| {
         Error::InvalidOption(format!(
-            "unknown event type {kind:?}; use one of {}",
+            "unknown event type {}; use one of {}",
+            quote(kind),
             EVENT_TYPES.join(", ")
         ))
     })

@@ -1,5 +1,6 @@
 //! Connection settings with defaults, builder setters and validation.
 
+use crate::core::json::quote;
 use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 use crate::core::{Backoff, Error, Millis};
 
@@ -306,7 +307,8 @@ impl Config {
                     .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
             if !token {
                 return Err(Error::InvalidOption(format!(
-                    "protocol {protocol:?} is not a valid subprotocol token"
+                    "protocol {} is not a valid subprotocol token",
+                    quote(protocol)
                 )));
             }
         }

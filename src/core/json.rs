@@ -24,7 +24,9 @@ pub(crate) fn quote(text: &str) -> String {
 #[derive(Debug, PartialEq)]
 pub(crate) enum Scalar {
     Str(String),
-    Num(f64),
+    /// A number: `Some` when it is a whole number that fits a `u64` (`7`,
+    /// `7.0`, `7e2`), `None` for any other (`-1`, `1.5`).
+    Num(Option<u64>),
     Other,
 }
 
@@ -118,9 +120,82 @@ impl Parser<'_> {
                 let raw = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
                 match raw {
                     "true" | "false" | "null" => Some(Scalar::Other),
-                    _ => raw.parse::<f64>().ok().map(Scalar::Num),
+                    _ => number(raw).map(Scalar::Num),
                 }
             }
         }
     }
+}
+
+/// A JSON number token: `None` if `raw` is not one, else `Some` of its value
+/// when that is a whole number that fits a `u64`. Read by hand: the only
+/// numbers the core reads are ids, and `f64`'s parser is about 4 KB of wasm.
+fn number(raw: &str) -> Option<Option<u64>> {
+    let mut p = raw.as_bytes();
+    let negative = eat(&mut p, b"-").is_some();
+    let int = digits(&mut p);
+    let frac = eat(&mut p, b".").map(|_| digits(&mut p));
+    let exp = eat(&mut p, b"eE").map(|_| (eat(&mut p, b"+-") == Some(b'-'), digits(&mut p)));
+    let empty = |part: Option<&[u8]>| part.is_some_and(<[u8]>::is_empty);
+    if int.is_empty() || empty(frac) || empty(exp.map(|(_, e)| e)) || !p.is_empty() {
+        return None;
+    }
+    Some(whole(negative, int, frac.unwrap_or_default(), exp))
+}
+
+/// `int.frac` times ten to the (signed) `exp`, if that is a whole number
+/// that fits a `u64`.
+fn whole(negative: bool, int: &[u8], frac: &[u8], exp: Option<(bool, &[u8])>) -> Option<u64> {
+    let exp = exp.map_or(0, |(minus, e)| {
+        let e = e
+            .iter()
+            .fold(0i64, |n, d| (n * 10 + i64::from(d - b'0')).min(100_000));
+        if minus {
+            -e
+        } else {
+            e
+        }
+    });
+    let mut all: Vec<u8> = int.iter().chain(frac).copied().collect();
+    let shift = exp - frac.len() as i64;
+    if shift < 0 {
+        // The digits after the point must all be zeros.
+        let keep = all.len().saturating_sub(shift.unsigned_abs() as usize);
+        if all.get(keep..)?.iter().any(|d| *d != b'0') {
+            return None;
+        }
+        all.truncate(keep);
+    }
+    let mut value = all.iter().try_fold(0u64, |n, d| {
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })?;
+    for _ in 0..shift.max(0) {
+        if value == 0 {
+            break;
+        }
+        value = value.checked_mul(10)?;
+    }
+    (!negative || value == 0).then_some(value)
+}
+
+/// Takes one byte of `set` from the front of `p`.
+fn eat(p: &mut &[u8], set: &[u8]) -> Option<u8> {
+    let (&first, rest) = p.split_first()?;
+    if set.contains(&first) {
+        *p = rest;
+        Some(first)
+    } else {
+        None
+    }
+}
+
+/// Takes the leading ASCII digits of `p`.
+fn digits<'a>(p: &mut &'a [u8]) -> &'a [u8] {
+    let n = p.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (head, tail) = (
+        p.get(..n).unwrap_or_default(),
+        p.get(n..).unwrap_or_default(),
+    );
+    *p = tail;
+    head
 }

@@ -10,6 +10,7 @@ mod config;
 mod connection;
 mod error;
 mod io;
+mod ip;
 pub(crate) mod json;
 mod lifecycle;
 mod message;

@@ -3,6 +3,7 @@
 
 use crate::core::connection::Connection;
 use crate::core::io::{Action, Event};
+use crate::core::json::quote;
 use crate::core::lifecycle::WAKE_ALARM_AFTER;
 use crate::core::outbox::Outbox;
 use crate::core::snapshot::{Snapshot, StoredMessage, SNAPSHOT_VERSION};
@@ -80,7 +81,7 @@ impl Connection {
         let intent_open = match snapshot.intent.as_str() {
             "open" => true,
             "closed" => false,
-            other => return Err(corrupt(format!("unknown intent {other:?}"))),
+            other => return Err(corrupt(format!("unknown intent {}", quote(other)))),
         };
         let mut options = snapshot.options.clone();
         options.auth_token = secret;

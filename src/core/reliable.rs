@@ -29,7 +29,10 @@ pub(crate) fn auth_frame(token: &str) -> Message {
 
 /// The id of an ack frame, if `text` is one.
 pub fn parse_ack(text: &str) -> Option<u64> {
-    if !text.trim_start().starts_with('{') || !text.contains("sw.ack") {
+    // A cheap look before parsing (by bytes: `str::contains` with a string
+    // pattern brings in the two-way searcher).
+    let mentions_ack = text.as_bytes().windows(6).any(|w| w == b"sw.ack");
+    if !text.trim_start().starts_with('{') || !mentions_ack {
         return None;
     }
     let fields = flat_object(text)?;
@@ -37,9 +40,7 @@ pub fn parse_ack(text: &str) -> Option<u64> {
         .iter()
         .any(|(k, v)| k == "type" && *v == Scalar::Str("sw.ack".into()));
     let id = fields.iter().find_map(|(k, v)| match v {
-        Scalar::Num(n) if k == "id" && n.is_finite() && *n >= 0.0 && n.fract() == 0.0 => {
-            Some(*n as u64)
-        }
+        Scalar::Num(whole) if k == "id" => *whole,
         _ => None,
     });
     if is_ack {

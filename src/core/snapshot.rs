@@ -1,5 +1,6 @@
 //! The persisted state: versioned, migrated, checked before use.
 
+use crate::core::json::quote;
 use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Message, Options};
 use serde::{Deserialize, Serialize};
@@ -121,8 +122,9 @@ impl StoredMessage {
             "binary" => (Message::Binary(base64_decode(&self.data)?), false),
             other => {
                 return Err(Error::CorruptSnapshot(format!(
-                    "outbox entry {} has unknown kind {other:?}",
-                    self.id
+                    "outbox entry {} has unknown kind {}",
+                    self.id,
+                    quote(other)
                 )))
             }
         };

@@ -1,7 +1,8 @@
 //! The URL policy: `wss://` anywhere, `ws://` only to loopback.
 
+use crate::core::ip::{ipv4, ipv6};
+use crate::core::json::quote;
 use crate::core::Error;
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// A WebSocket URL that passed the policy check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +21,7 @@ impl WsUrl {
     /// credentials, blanks, bad ports. Rejected with [`Error::InsecureUrl`]:
     /// `ws://` to any other host.
     pub fn parse(input: &str) -> Result<WsUrl, Error> {
-        let invalid = |why: &str| Error::InvalidUrl(format!("{why} in {input:?}"));
+        let invalid = |why: &str| Error::InvalidUrl(format!("{why} in {}", quote(input)));
         if input.is_empty() {
             return Err(Error::InvalidUrl("the URL is empty".into()));
         }
@@ -33,9 +34,12 @@ impl WsUrl {
         if input.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid("blank or control character"));
         }
-        let (scheme, rest) = match input.split_once("://") {
-            Some(parts) => parts,
-            None => return Err(invalid("not an absolute ws:// or wss:// URL")),
+        // By hand: `split_once("://")` brings in the two-way string searcher.
+        let scheme_end = input.as_bytes().windows(3).position(|w| w == b"://");
+        let Some((scheme, rest)) =
+            scheme_end.and_then(|at| Some((input.get(..at)?, input.get(at + 3..)?)))
+        else {
+            return Err(invalid("not an absolute ws:// or wss:// URL"));
         };
         let secure = if scheme.eq_ignore_ascii_case("wss") {
             true
@@ -47,8 +51,7 @@ impl WsUrl {
         if rest.contains('#') {
             return Err(invalid("fragment (#) not allowed"));
         }
-        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, _path) = rest.split_at(authority_end);
+        let authority = rest.split(['/', '?']).next().unwrap_or(rest);
         if authority.contains('@') {
             return Err(invalid("credentials in the URL are not allowed"));
         }
@@ -82,18 +85,14 @@ impl WsUrl {
 /// Splits `host[:port]`, checking the port; returns the lowercased host.
 fn parse_host_port(authority: &str) -> Result<String, &'static str> {
     let (host, port) = if let Some(after) = authority.strip_prefix('[') {
-        let close = after.find(']').ok_or("unclosed [ in host")?;
-        let (inside, tail) = after.split_at(close);
-        inside
-            .parse::<Ipv6Addr>()
-            .map_err(|_| "invalid IPv6 address")?;
-        let tail = tail.strip_prefix(']').unwrap_or(tail);
+        let (inside, tail) = after.split_once(']').ok_or("unclosed [ in host")?;
+        ipv6(inside).ok_or("invalid IPv6 address")?;
         let port = match tail.strip_prefix(':') {
             Some(port) => Some(port),
             None if tail.is_empty() => None,
             None => return Err("unexpected text after ]"),
         };
-        (authority.get(..close + 2).unwrap_or(authority), port)
+        (authority.get(..inside.len() + 2).unwrap_or(authority), port)
     } else {
         match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
@@ -121,12 +120,13 @@ fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'%') || b >= 0x80
 }
 
+/// `localhost`, `127.0.0.0/8` or `[::1]`.
 fn is_loopback(host: &str) -> bool {
     if host == "localhost" || host == "localhost." {
         return true;
     }
     if let Some(inside) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inside.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+        return ipv6(inside) == Some([0, 0, 0, 0, 0, 0, 0, 1]);
     }
-    host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+    ipv4(host).is_some_and(|[first, ..]| first == 127)
 }
