@@ -6,6 +6,8 @@
 #   ./build.sh test    setup, build, lint, then native, browser and end-to-end tests
 #   ./build.sh run     setup, build, start the test server and Chromium with the
 #                      extension connected to it; prints its status until Ctrl-C
+#   ./build.sh bench   setup, build (release), then sw-websocket against the raw
+#                      WebSocket and a plain JS twin; exits non-zero on a failed budget
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -158,8 +160,15 @@ case "${1:-}" in
   build) setup && build ;;
   test) test_all ;;
   run) setup && build && exec node tests/e2e/run.mjs ;;
+  bench)
+    setup && build
+    step "bench: test server (release)"
+    cargo build --quiet --release -p sw-test-server
+    step "bench: about 3 minutes (the keepalive figures need one idle minute)"
+    exec node tests/bench/bench.mjs
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -17,8 +17,8 @@ export { sleep };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Starts tests/server on a free loopback port. */
-export async function startServer(args = []) {
-  const bin = join(ROOT, 'target', 'debug', 'sw-test-server');
+export async function startServer(args = [], { profile = 'debug' } = {}) {
+  const bin = join(ROOT, 'target', profile, 'sw-test-server');
   const child = spawn(bin, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((ok, fail) => {
     let out = '';
@@ -53,11 +53,11 @@ export async function startServer(args = []) {
 }
 
 /**
- * Launches Debian's Chromium with the extension in a fresh profile. The
- * browser connection ignores service workers (targetFilter), so puppeteer
- * does not stay attached to the worker a test is timing.
+ * Launches Debian's Chromium with the extension (or `extensions`) in a fresh
+ * profile. The browser connection ignores service workers (targetFilter), so
+ * puppeteer does not stay attached to the worker a test is timing.
  */
-export async function launch({ headless = true } = {}) {
+export async function launch({ headless = true, extensions = [EXTENSION_DIR] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'sw-websocket-e2e-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -77,16 +77,19 @@ export async function launch({ headless = true } = {}) {
       '--disable-dev-shm-usage',
     ],
   });
-  const extensionId = await browser.installExtension(EXTENSION_DIR);
+  const extensionIds = [];
+  for (const dir of extensions) extensionIds.push(await browser.installExtension(dir));
+  const [extensionId] = extensionIds;
   const cdp = await browser.target().createCDPSession();
   return {
     browser,
     extensionId,
+    extensionIds,
     cdp,
-    /** Opens one of the extension's pages. */
-    async page(path = 'popup.html') {
+    /** Opens one of the (first) extension's pages. */
+    async page(path = 'popup.html', id = extensionId) {
       const page = await browser.newPage();
-      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      await page.goto(`chrome-extension://${id}/${path}`);
       return page;
     },
     /** Sends one demo-protocol request from an extension page and returns the reply. */
@@ -94,10 +97,10 @@ export async function launch({ headless = true } = {}) {
       return page.evaluate((r) => chrome.runtime.sendMessage(r), request);
     },
     /** The worker's CDP target info (from the browser session, not attached). */
-    async workerTarget() {
+    async workerTarget(id = extensionId) {
       const { targetInfos } = await cdp.send('Target.getTargets');
       return targetInfos.find(
-        (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
+        (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${id}/`),
       );
     },
     async close() {

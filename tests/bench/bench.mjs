@@ -1,0 +1,191 @@
+// ./build.sh bench: sw-websocket measured against the browser's own WebSocket in
+// the same Chromium run. Prints one table, writes target/bench/results.json and
+// exits non-zero when a budget fails. See the README's Performance section.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, launch, startServer, watchWorker, until, sleep } from '../e2e/harness.mjs';
+import { measureSize } from './size.mjs';
+import { report } from './report.mjs';
+
+const OUT = join(ROOT, 'target', 'bench');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3); // throughput runs per side, median taken
+const STARTS = Number(process.env.BENCH_STARTS ?? 11); // worker starts per extension, median taken
+const log = (line) => console.log(`[bench ${String(Math.round(performance.now() / 1000)).padStart(3)} s] ${line}`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// The bench extension: tests/bench/sw with the built package beside it.
+const swDir = join(OUT, 'sw-extension');
+rmSync(swDir, { recursive: true, force: true });
+cpSync(join(ROOT, 'tests', 'bench', 'sw'), swDir, { recursive: true });
+cpSync(join(ROOT, 'extension', 'pkg'), join(swDir, 'pkg'), { recursive: true });
+const twinDir = join(ROOT, 'tests', 'bench', 'twin');
+
+const server = await startServer([], { profile: 'release' });
+const env = await launch({ extensions: [swDir, twinDir] });
+const [swId, twinId] = env.extensionIds;
+const results = { chromium: await env.browser.version(), rounds: ROUNDS, starts: STARTS };
+let failed = false;
+
+async function cleanUp() {
+  await env.close();
+  server.stop();
+}
+
+try {
+  const swPage = await env.page('page.html', swId);
+  const twinPage = await env.page('page.html', twinId);
+  const ask = async (page, request) => {
+    const reply = await Promise.race([
+      page.evaluate((r) => chrome.runtime.sendMessage(r), request),
+      sleep(60_000).then(() => ({ error: 'no reply from the worker within 60 s' })),
+    ]);
+    if (reply?.error) throw new Error(`${request.cmd}: ${reply.error}`);
+    return reply;
+  };
+  const sw = (request) => ask(swPage, request);
+  const http = server.url.replace('ws://', 'http://').replace(/\/ws$/, '');
+
+  log('connecting the bench worker');
+  await sw({ cmd: 'connect', url: `${server.url}?tag=tp` });
+
+  // Keepalive: two more sockets, one idle and one with a message a second,
+  // counted on the server over one minute that starts 10 s after they open.
+  await sw({ cmd: 'keepaliveStart', url: server.url });
+  const keepalives = async () => {
+    const count = async (tag) => (await server.stats(tag)).perConnection.reduce((n, c) => n + c.keepalives, 0);
+    return { at: Date.now(), idle: await count('ka-idle'), busy: await count('ka-busy') };
+  };
+  const windowStart = sleep(10_000).then(keepalives);
+  log('keepalive: one minute of counting started (idle and busy sockets)');
+
+  results.throughput = await throughput(sw, server.url);
+  results.queued = await queued(sw);
+  const worker = await attachWorker(swId);
+  results.big = await big(sw, worker);
+  results.churn = await churn(sw, worker, server.url, http);
+  await worker.detach();
+
+  const first = await windowStart;
+  const left = first.at + 60_000 - Date.now();
+  if (left > 0) log(`keepalive: waiting ${Math.ceil(left / 1000)} s for the minute to end`);
+  await sleep(Math.max(0, left));
+  const last = await keepalives();
+  await sw({ cmd: 'keepaliveStop' });
+  const perMinute = (n) => (n * 60_000) / (last.at - first.at);
+  results.keepalive = {
+    windowMs: last.at - first.at,
+    idlePerMinute: perMinute(last.idle - first.idle),
+    busyPerMinute: perMinute(last.busy - first.busy),
+  };
+  log(`keepalive: idle ${last.idle - first.idle}, busy ${last.busy - first.busy} in ${last.at - first.at} ms`);
+
+  results.startup = await startup(env, sw, (r) => ask(twinPage, r), server.url);
+  results.size = measureSize(join(ROOT, 'extension', 'pkg'));
+} catch (error) {
+  console.error(`bench failed: ${error.stack ?? error}`);
+  failed = true;
+} finally {
+  await cleanUp();
+}
+
+if (!failed) {
+  failed = !report(results);
+}
+mkdirSync(OUT, { recursive: true });
+writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('results: target/bench/results.json');
+process.exit(failed ? 1 : 0);
+
+async function throughput(sw, url) {
+  const cases = [
+    { name: 'text 1 KiB', kind: 'text', size: 1024, count: 10_000 },
+    { name: 'binary 64 KiB', kind: 'binary', size: 65_536, count: 1_000 },
+  ];
+  const out = [];
+  for (const c of cases) {
+    for (const mode of ['pipelined', 'roundtrip']) {
+      const ms = { sw: [], raw: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate who goes first, so neither always runs on a warmer worker.
+        const order = round % 2 ? ['sw', 'raw'] : ['raw', 'sw'];
+        for (const impl of order) {
+          const reply = await sw({ cmd: 'throughput', impl, url: `${url}?tag=raw`, mode, ...c });
+          ms[impl].push(reply.ms);
+        }
+      }
+      const rate = (list) => c.count / (median(list) / 1000);
+      const row = { case: c.name, mode, count: c.count, swPerSec: rate(ms.sw), rawPerSec: rate(ms.raw), ms };
+      row.ratio = row.swPerSec / row.rawPerSec;
+      log(`throughput ${c.name} ${mode}: sw ${row.swPerSec.toFixed(0)}/s, raw ${row.rawPerSec.toFixed(0)}/s, ratio ${row.ratio.toFixed(3)}`);
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+async function queued(sw) {
+  const reply = await sw({ cmd: 'queued', count: 1_000, size: 100 });
+  log(`queued: 1000 sends, ${reply.writes} storage writes, all stored after ${reply.ms.toFixed(0)} ms`);
+  return { count: 1_000, ...reply };
+}
+
+/** A CDP session on the bench worker, for heap figures only (this is no lifetime test). */
+async function attachWorker(id) {
+  const target = await until('the bench worker', () => env.workerTarget(id));
+  const { sessionId } = await env.cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: true });
+  const session = env.cdp.connection().session(sessionId);
+  return {
+    async heap() {
+      for (let i = 0; i < 3; i++) await session.send('HeapProfiler.collectGarbage');
+      const usage = await session.send('Runtime.getHeapUsage');
+      return usage.usedSize;
+    },
+    detach: () => session.detach().catch(() => {}),
+  };
+}
+
+async function big(sw, worker) {
+  const size = 16 * 1024 * 1024;
+  const heapBefore = await worker.heap();
+  const wasmBefore = (await sw({ cmd: 'memory' })).wasmBytes;
+  const reply = await sw({ cmd: 'big', size });
+  const heapAfter = await worker.heap();
+  const wasmAfter = (await sw({ cmd: 'memory' })).wasmBytes;
+  log(`16 MiB round trip: ${reply.exact ? 'byte-exact' : 'NOT byte-exact'} in ${reply.ms.toFixed(0)} ms, JS heap ${heapBefore} -> ${heapAfter}`);
+  return { size, ...reply, heapBefore, heapAfter, heapRatio: heapAfter / heapBefore, wasmBefore, wasmAfter };
+}
+
+async function churn(sw, worker, url, control) {
+  await sw({ cmd: 'churn', url, control, messages: 1, reconnects: 0 });
+  const heapFirst = await worker.heap();
+  const wasmFirst = (await sw({ cmd: 'memory' })).wasmBytes;
+  log('churn: 10 000 messages and 100 server-side drops');
+  const reply = await sw({ cmd: 'churn', url, control, messages: 10_000, reconnects: 100 });
+  const heapAfter = await worker.heap();
+  const wasmAfter = (await sw({ cmd: 'memory' })).wasmBytes;
+  await sw({ cmd: 'churnClose' });
+  log(`churn: JS heap ${heapFirst} -> ${heapAfter}, wasm memory ${wasmFirst} -> ${wasmAfter}`);
+  return { ...reply, heapFirst, heapAfter, heapRatio: heapAfter / heapFirst, wasmFirst, wasmAfter };
+}
+
+/** Worker script start to the socket's open event, for both extensions, over STARTS worker starts. */
+async function startup(env, sw, twin, url) {
+  await twin({ cmd: 'connect', url: `${url}?tag=twin` });
+  const watch = await watchWorker(env);
+  const times = { sw: [], twin: [] };
+  try {
+    for (let i = 0; i < STARTS; i++) {
+      await watch.stopWorker();
+      await until('both workers stopped', async () => !(await env.workerTarget(swId)) && !(await env.workerTarget(twinId)), 10_000, 20);
+      // The message wakes each worker; what is timed happens inside it.
+      const order = i % 2 ? [['twin', twin], ['sw', sw]] : [['sw', sw], ['twin', twin]];
+      for (const [name, ask] of order) times[name].push((await ask({ cmd: 'startup' })).openMs);
+    }
+  } finally {
+    await watch.close();
+  }
+  const result = { swMs: median(times.sw), twinMs: median(times.twin), times };
+  result.ratio = result.swMs / result.twinMs;
+  log(`start-up to open: sw ${result.swMs.toFixed(1)} ms, twin ${result.twinMs.toFixed(1)} ms (medians of ${STARTS})`);
+  return result;
+}

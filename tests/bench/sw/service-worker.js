@@ -1,0 +1,232 @@
+// The benchmark worker (not shipped): sw-websocket and the browser's own
+// WebSocket measured side by side in the same worker. tests/bench/bench.mjs
+// talks to it from an extension page with chrome.runtime.sendMessage.
+//
+// Its start-up path is the demo extension's: init, new SwWebSocket, resume().
+import init, { SwWebSocket } from './pkg/sw_websocket.js';
+
+let openedAt = null; // performance.now() at the main socket's first open event
+const whenOpen = [];
+let wasm = null;
+const marks = { script: performance.now() }; // where start-up time goes
+
+const ready = init({ module_or_path: new URL('./pkg/sw_websocket_bg.wasm', import.meta.url) })
+  .then(async (exports) => {
+    wasm = exports;
+    marks.init = performance.now();
+    const sw = new SwWebSocket({ storageKey: 'bench' });
+    sw.addEventListener('open', () => {
+      openedAt ??= performance.now();
+      whenOpen.splice(0).forEach((resolve) => resolve());
+    });
+    await sw.resume();
+    marks.resume = performance.now();
+    return sw;
+  });
+
+chrome.runtime.onMessage.addListener((request, sender, reply) => {
+  if (sender.id !== chrome.runtime.id) return false;
+  ready
+    .then((sw) => commands[request.cmd](sw, request))
+    .then(reply, (error) => reply({ error: String(error?.stack ?? error) }));
+  return true;
+});
+chrome.alarms.onAlarm.addListener((alarm) => { ready.then((sw) => sw.handleAlarm(alarm)); });
+
+const opened = () => (openedAt !== null ? Promise.resolve() : new Promise((r) => whenOpen.push(r)));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function payload(kind, size) {
+  if (kind === 'text') return 'x'.repeat(size);
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) & 255;
+  return bytes.buffer;
+}
+
+/** The next `event` of `target` (a WebSocket or an SwWebSocket). */
+function next(target, event) {
+  return new Promise((resolve) => {
+    const once = (e) => { target.removeEventListener(event, once); resolve(e); };
+    target.addEventListener(event, once);
+  });
+}
+
+/** Sends `count` messages and waits for their echoes; returns milliseconds. */
+async function echo({ send, onMessage }, data, count, mode) {
+  let got = 0;
+  let wanted = 0;
+  let done = null;
+  const stop = onMessage(() => { if (++got === wanted) done(); });
+  const start = performance.now();
+  if (mode === 'pipelined') {
+    wanted = count;
+    const all = new Promise((r) => { done = r; });
+    for (let i = 0; i < count; i++) send(data);
+    await all;
+  } else {
+    for (let i = 0; i < count; i++) {
+      const one = new Promise((r) => { done = r; });
+      wanted = got + 1;
+      send(data);
+      await one;
+    }
+  }
+  const ms = performance.now() - start;
+  stop();
+  return ms;
+}
+
+function rawEndpoint(ws) {
+  return {
+    send: (data) => ws.send(data),
+    onMessage(fn) { ws.onmessage = fn; return () => { ws.onmessage = null; }; },
+  };
+}
+
+function swEndpoint(sw, failures) {
+  return {
+    send: (data) => { sw.send(data).catch((e) => failures.push(String(e))); },
+    onMessage(fn) { sw.addEventListener('message', fn); return () => sw.removeEventListener('message', fn); },
+  };
+}
+
+async function openRaw(url) {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail(new Error(`raw socket to ${url} failed`)); });
+  return ws;
+}
+
+async function openSw(key, url, options = {}) {
+  const sw = new SwWebSocket({ storageKey: key });
+  const open = next(sw, 'open');
+  sw.connect(url, options);
+  await open;
+  return sw;
+}
+
+const extra = new Map(); // storageKey -> SwWebSocket, for the sockets beside the main one
+let busyTimer = null;
+
+const commands = {
+  /** Connects the main socket (the one resume() brings back at every start). */
+  async connect(sw, { url }) {
+    sw.connect(url, {});
+    await opened();
+    return { ok: true };
+  },
+
+  async startup() {
+    await opened();
+    return { openMs: openedAt, marks };
+  },
+
+  /** One throughput run of `impl` ('sw' or 'raw'). */
+  async throughput(sw, { impl, url, kind, size, count, mode }) {
+    const data = payload(kind, size);
+    if (impl === 'raw') {
+      const ws = await openRaw(url);
+      const ms = await echo(rawEndpoint(ws), data, count, mode);
+      ws.close(1000);
+      return { ms };
+    }
+    if (sw.status().state !== 'open') await next(sw, 'open');
+    const failures = [];
+    const ms = await echo(swEndpoint(sw, failures), data, count, mode);
+    if (failures.length) throw new Error(`${failures.length} sends failed: ${failures[0]}`);
+    return { ms };
+  },
+
+  /** Two more sockets: one left idle, one sending a short text every second. */
+  async keepaliveStart(_sw, { url }) {
+    extra.set('bench-idle', await openSw('bench-idle', `${url}?tag=ka-idle`));
+    const busy = await openSw('bench-busy', `${url}?tag=ka-busy`);
+    extra.set('bench-busy', busy);
+    busyTimer = setInterval(() => { busy.send('tick').catch(() => {}); }, 1000);
+    return { ok: true };
+  },
+
+  async keepaliveStop() {
+    clearInterval(busyTimer);
+    for (const key of ['bench-idle', 'bench-busy']) extra.get(key)?.close(1000);
+    return { ok: true };
+  },
+
+  /** `count` sends while no server answers: storage writes and time until all are stored. */
+  async queued(_sw, { count, size }) {
+    const key = 'bench-queue';
+    let writes = 0;
+    const onChanged = (changes, area) => { if (area === 'local' && key in changes) writes++; };
+    const sw = new SwWebSocket({ storageKey: key });
+    sw.connect('ws://127.0.0.1:9/nobody-listens', {});
+    await sleep(200);
+    chrome.storage.onChanged.addListener(onChanged);
+    const data = 'q'.repeat(size);
+    const start = performance.now();
+    const sends = [];
+    for (let i = 0; i < count; i++) sends.push(sw.send(data));
+    const results = await Promise.allSettled(sends);
+    const ms = performance.now() - start;
+    await sleep(100); // onChanged is dispatched after the write's promise
+    chrome.storage.onChanged.removeListener(onChanged);
+    const stored = (await chrome.storage.local.get(key))[key];
+    const rejected = results.filter((r) => r.status === 'rejected').length;
+    sw.clearOutbox();
+    sw.close();
+    return { writes, ms, stored: stored?.outbox?.length ?? 0, rejected, state: sw.status().state };
+  },
+
+  /** One binary message of `size` bytes through the main socket and back. */
+  async big(sw, { size }) {
+    const data = new Uint8Array(payload('binary', size));
+    const back = next(sw, 'message');
+    const start = performance.now();
+    await sw.send(data.buffer);
+    const event = await back;
+    const ms = performance.now() - start;
+    const got = new Uint8Array(event.data);
+    let same = got.length === data.length;
+    for (let i = 0; same && i < got.length; i++) same = got[i] === data[i];
+    return { ms, exact: same, bytes: got.length };
+  },
+
+  /** `messages` echoed messages and `reconnects` server-side drops on a socket of its own. */
+  async churn(_sw, { url, control, messages, reconnects }) {
+    const options = { backoffBaseMs: 1, backoffMaxMs: 20 };
+    const sw = extra.get('bench-churn') ?? await openSw('bench-churn', `${url}?tag=churn`, options);
+    extra.set('bench-churn', sw);
+    const failures = [];
+    const endpoint = swEndpoint(sw, failures);
+    const data = payload('text', 1024);
+    const perRound = reconnects ? Math.floor(messages / reconnects) : messages;
+    let sent = 0;
+    for (let round = 0; sent < messages || round < reconnects; round++) {
+      const n = Math.min(perRound, messages - sent);
+      if (n > 0) await echo(endpoint, data, n, 'pipelined');
+      sent += n;
+      if (round < reconnects) {
+        const open = next(sw, 'open');
+        await fetch(`${control}/control/close?tag=churn&code=4000`, { method: 'POST' });
+        await open;
+      }
+    }
+    if (failures.length) throw new Error(`${failures.length} sends failed: ${failures[0]}`);
+    return { sent, reconnects: sw.status().reconnects ?? null };
+  },
+
+  async churnClose() {
+    extra.get('bench-churn')?.close(1000);
+    extra.delete('bench-churn');
+    return { ok: true };
+  },
+
+  /** The wasm instance's linear memory, in bytes. */
+  async memory() {
+    return { wasmBytes: wasm?.memory?.buffer.byteLength ?? null };
+  },
+
+  async close(sw) {
+    sw.close(1000);
+    return { ok: true };
+  },
+};
