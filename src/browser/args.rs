@@ -2,7 +2,7 @@
 
 use crate::browser::convert::type_name;
 use crate::browser::options::options_from_js;
-use crate::browser::reader::Reader;
+use crate::browser::reader::{Problem, Reader};
 use crate::browser::socket::describe;
 use crate::browser::store::Keys;
 use crate::core::{Error, Message, Options, SendOptions};
@@ -21,9 +21,9 @@ pub(crate) fn connect_args(url: &JsValue, options: JsValue) -> Result<(String, O
             type_name(&options)
         )));
     } else {
-        Reader::new(&options, "")
-            .and_then(|r| options_from_js(&r))
-            .map_err(Error::InvalidOption)?
+        let problem = Problem::default();
+        let options = options_from_js(&Reader::new(options, String::new(), &problem));
+        problem.into_result(options).map_err(Error::InvalidOption)?
     };
     Ok((url, options))
 }

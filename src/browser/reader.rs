@@ -1,53 +1,91 @@
 //! Plain JS objects read field by field, with errors that name the field:
 //! the hand-written stand-in for serde at the JS boundary (a fraction of its
 //! size in wasm).
+//!
+//! A reader does not stop at the first problem: it notes it, hands back a
+//! default and goes on, and [`Problem::into_result`] reports the first one.
+//! Building a struct then takes no early returns, each of which would need
+//! its own code to drop the fields read so far.
 
 use crate::browser::convert::type_name;
 use crate::core::json::quote;
 use js_sys::{Array, Object, Reflect};
+use std::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
+/// The first problem met while reading, shared by the readers of one value.
+#[derive(Default)]
+pub(crate) struct Problem(Cell<Option<String>>);
+
+impl Problem {
+    /// Notes `why` unless a problem was noted before.
+    pub(crate) fn note(&self, why: String) {
+        let first = self.0.take();
+        self.0.set(first.or(Some(why)));
+    }
+
+    /// `value`, or the first problem.
+    pub(crate) fn into_result<T>(self, value: T) -> Result<T, String> {
+        match self.0.into_inner() {
+            None => Ok(value),
+            Some(why) => Err(why),
+        }
+    }
+}
+
 /// An object being read. `path` names it in errors (`""` for the top level).
 pub(crate) struct Reader<'a> {
-    value: &'a JsValue,
-    path: &'a str,
+    value: JsValue,
+    path: String,
+    problem: &'a Problem,
 }
 
 impl<'a> Reader<'a> {
-    /// `value` as an object to read: not null, not an array.
-    pub(crate) fn new(value: &'a JsValue, path: &'a str) -> Result<Reader<'a>, String> {
-        if value.is_object() && !Array::is_array(value) {
-            Ok(Reader { value, path })
+    /// `value` as an object to read: not null, not an array (else a problem,
+    /// and every field reads as absent).
+    pub(crate) fn new(value: JsValue, path: String, problem: &'a Problem) -> Reader<'a> {
+        let value = if value.is_object() && !Array::is_array(&value) {
+            value
         } else {
-            let name = if path.is_empty() { "the value" } else { path };
-            Err(format!(
+            let name = if path.is_empty() { "the value" } else { &path };
+            problem.note(format!(
                 "{name} must be an object, not {}",
-                type_name(value)
-            ))
+                type_name(&value)
+            ));
+            JsValue::UNDEFINED
+        };
+        Reader {
+            value,
+            path,
+            problem,
         }
     }
 
-    /// Refuses an own key that is not in `known`, naming it.
-    pub(crate) fn only(&self, known: &[&str]) -> Result<(), String> {
-        for key in Object::keys(self.value.unchecked_ref::<Object>()).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) {
-                let place = if self.path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" in {}", self.path)
-                };
-                return Err(format!(
-                    "unknown key {}{place}; expected one of: {}",
-                    quote(&key),
-                    known.join(", ")
-                ));
-            }
+    /// Notes an own key that is not in `known`, naming it.
+    pub(crate) fn only(&self, known: &[&str]) {
+        if !self.value.is_object() {
+            return;
         }
-        Ok(())
+        let keys = Object::keys(self.value.unchecked_ref::<Object>());
+        let unknown = keys
+            .iter()
+            .filter_map(|key| key.as_string())
+            .find(|key| !known.contains(&key.as_str()));
+        if let Some(key) = unknown {
+            let place = if self.path.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", self.path)
+            };
+            self.problem.note(format!(
+                "unknown key {}{place}; expected one of: {}",
+                quote(&key),
+                known.join(", ")
+            ));
+        }
     }
 
     /// The field's name in errors: `path.key`.
@@ -59,82 +97,107 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The raw value at `key` (`undefined` when absent).
-    pub(crate) fn get(&self, key: &str) -> JsValue {
-        Reflect::get(self.value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    /// The raw value at `key`, `None` when absent, `undefined` or `null`.
+    pub(crate) fn get(&self, key: &str) -> Option<JsValue> {
+        if !self.value.is_object() {
+            return None;
+        }
+        Reflect::get(&self.value, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
     }
 
-    /// The value at `key` through `read`; `None` when absent or null, an error
-    /// saying what was `expected` when `read` refuses it.
+    /// Notes "`key` must be `expected`, not ...".
+    pub(crate) fn wrong(&self, key: &str, expected: &str, value: &JsValue) {
+        self.problem.note(wrong(&self.name(key), expected, value));
+    }
+
+    /// The value at `key` through `read`; `None` when absent. A value `read`
+    /// refuses is a problem saying what was `expected`.
     pub(crate) fn opt<T>(
         &self,
         key: &str,
         read: fn(&JsValue) -> Option<T>,
         expected: &str,
-    ) -> Result<Option<T>, String> {
-        let value = self.get(key);
-        if value.is_undefined() || value.is_null() {
-            return Ok(None);
+    ) -> Option<T> {
+        let value = self.get(key)?;
+        let read = read(&value);
+        if read.is_none() {
+            self.wrong(key, expected, &value);
         }
-        match read(&value) {
-            Some(v) => Ok(Some(v)),
-            None => Err(wrong(&self.name(key), expected, &value)),
-        }
+        read
     }
 
-    /// Like [`Reader::opt`], but the field must be there.
-    pub(crate) fn req<T>(
+    /// Like [`Reader::opt`], but absence is a problem too.
+    pub(crate) fn req<T: Default>(
         &self,
         key: &str,
         read: fn(&JsValue) -> Option<T>,
         expected: &str,
-    ) -> Result<T, String> {
-        match self.opt(key, read, expected)? {
-            Some(v) => Ok(v),
-            None => Err(format!("{} is missing", self.name(key))),
+    ) -> T {
+        let Some(value) = self.get(key) else {
+            self.problem.note(format!("{} is missing", self.name(key)));
+            return T::default();
+        };
+        let read = read(&value);
+        if read.is_none() {
+            self.wrong(key, expected, &value);
         }
+        read.unwrap_or_default()
     }
 
-    /// The list at `key`, each item through `item` (given its path); `None`
-    /// when absent or null.
-    pub(crate) fn list<T>(
-        &self,
-        key: &str,
-        item: fn(&JsValue, &str) -> Result<T, String>,
-    ) -> Result<Option<Vec<T>>, String> {
-        let Some(array) = self.opt(key, as_array, "a list")? else {
-            return Ok(None);
+    /// The list at `key`, each item through `item`; `None` when absent.
+    pub(crate) fn list<T>(&self, key: &str, item: fn(&Item) -> T) -> Option<Vec<T>> {
+        let value = self.get(key)?;
+        let Some(array) = value.dyn_ref::<Array>() else {
+            self.wrong(key, "a list", &value);
+            return None;
         };
         let name = self.name(key);
-        let mut out = Vec::with_capacity(array.length() as usize);
-        for (i, value) in array.iter().enumerate() {
-            out.push(item(&value, &format!("{name}[{i}]"))?);
-        }
-        Ok(Some(out))
+        let items = array.iter().enumerate().map(|(i, value)| {
+            item(&Item {
+                value,
+                path: format!("{name}[{i}]"),
+                problem: self.problem,
+            })
+        });
+        Some(items.collect())
     }
 
-    /// The object at `key` through `read`; `None` when absent or null.
-    pub(crate) fn nested<T>(
-        &self,
-        key: &str,
-        read: fn(&Reader) -> Result<T, String>,
-    ) -> Result<Option<T>, String> {
-        let value = self.get(key);
-        if value.is_undefined() || value.is_null() {
-            return Ok(None);
-        }
-        let name = self.name(key);
-        read(&Reader::new(&value, &name)?).map(Some)
+    /// The object at `key` through `read`; `None` when absent.
+    pub(crate) fn nested<T>(&self, key: &str, read: fn(&Reader) -> T) -> Option<T> {
+        let value = self.get(key)?;
+        Some(read(&Reader::new(value, self.name(key), self.problem)))
+    }
+}
+
+/// One item of a list being read.
+pub(crate) struct Item<'a> {
+    /// The item.
+    pub(crate) value: JsValue,
+    /// Its name in errors: `path.key[i]`.
+    pub(crate) path: String,
+    problem: &'a Problem,
+}
+
+impl Item<'_> {
+    /// The item through `read`, or a problem saying what was `expected`.
+    pub(crate) fn read<T: Default>(&self, read: fn(&JsValue) -> Option<T>, expected: &str) -> T {
+        read(&self.value).unwrap_or_else(|| {
+            self.problem.note(wrong(&self.path, expected, &self.value));
+            T::default()
+        })
+    }
+
+    /// The item as an object to read.
+    pub(crate) fn object(&self) -> Reader<'_> {
+        Reader::new(self.value.clone(), self.path.clone(), self.problem)
     }
 }
 
 /// "`name` must be `expected`, not `type`".
 pub(crate) fn wrong(name: &str, expected: &str, value: &JsValue) -> String {
     format!("{name} must be {expected}, not {}", type_name(value))
-}
-
-fn as_array(value: &JsValue) -> Option<Array> {
-    value.dyn_ref::<Array>().cloned()
 }
 
 /// A string.

@@ -5,7 +5,7 @@
 use crate::browser::convert::object;
 use crate::browser::options::{options_from_js, options_to_js};
 use crate::browser::reader::{
-    boolean, js_number, or_null, string, whole, whole_u16, whole_u32, Reader,
+    boolean, js_number, or_null, string, whole, whole_u16, whole_u32, Item, Problem, Reader,
 };
 use crate::core::{CloseInfo, Counters, ErrorInfo, Snapshot, SnapshotV1, Status, StoredMessage};
 use wasm_bindgen::JsValue;
@@ -32,76 +32,78 @@ const WHOLE: &str = "a non-negative whole number";
 
 /// Reads a version 2 snapshot.
 pub(crate) fn snapshot_from_js(raw: &JsValue) -> Result<Snapshot, String> {
-    let r = Reader::new(raw, "")?;
-    r.only(&SNAPSHOT_KEYS)?;
-    Ok(Snapshot {
-        version: r.req("version", whole_u32, WHOLE)?,
-        intent: r.req("intent", string, STRING)?,
-        url: r.opt("url", string, STRING)?,
-        options: options_from_js(&Reader::new(&r.get("options"), "options")?)?,
-        attempt: r.req("attempt", whole_u32, WHOLE)?,
-        next_attempt_at: r.opt("nextAttemptAt", whole, WHOLE)?,
-        gave_up: r.req("gaveUp", boolean, BOOL)?,
-        counters: counters_from_js(&Reader::new(&r.get("counters"), "counters")?)?,
-        next_id: r.req("nextId", whole, WHOLE)?,
-        outbox: r
-            .list("outbox", stored_message)?
-            .ok_or_else(|| format!("{} is missing", r.name("outbox")))?,
-        last_close: r.nested("lastClose", |c| {
-            Ok(CloseInfo {
-                code: c.req("code", whole_u16, "a close code")?,
-                reason: c.req("reason", string, STRING)?,
-                was_clean: c.req("wasClean", boolean, BOOL)?,
-            })
-        })?,
-        last_error: r.nested("lastError", |e| {
-            Ok(ErrorInfo {
-                kind: e.req("kind", string, STRING)?,
-                message: e.req("message", string, STRING)?,
-            })
-        })?,
-    })
+    let problem = Problem::default();
+    let r = Reader::new(raw.clone(), String::new(), &problem);
+    r.only(&SNAPSHOT_KEYS);
+    let object = |key: &str| r.get(key).unwrap_or(JsValue::UNDEFINED);
+    let snapshot = Snapshot {
+        version: r.req("version", whole_u32, WHOLE),
+        intent: r.req("intent", string, STRING),
+        url: r.opt("url", string, STRING),
+        options: options_from_js(&Reader::new(object("options"), "options".into(), &problem)),
+        attempt: r.req("attempt", whole_u32, WHOLE),
+        next_attempt_at: r.opt("nextAttemptAt", whole, WHOLE),
+        gave_up: r.req("gaveUp", boolean, BOOL),
+        counters: counters_from_js(&Reader::new(
+            object("counters"),
+            "counters".into(),
+            &problem,
+        )),
+        next_id: r.req("nextId", whole, WHOLE),
+        outbox: r.list("outbox", stored_message).unwrap_or_else(|| {
+            problem.note("outbox is missing".into());
+            Vec::new()
+        }),
+        last_close: r.nested("lastClose", |c| CloseInfo {
+            code: c.req("code", whole_u16, "a close code"),
+            reason: c.req("reason", string, STRING),
+            was_clean: c.req("wasClean", boolean, BOOL),
+        }),
+        last_error: r.nested("lastError", |e| ErrorInfo {
+            kind: e.req("kind", string, STRING),
+            message: e.req("message", string, STRING),
+        }),
+    };
+    problem.into_result(snapshot)
 }
 
 /// Reads the first, pre-release layout (unknown keys ignored, as its derive does).
 pub(crate) fn snapshot_v1_from_js(raw: &JsValue) -> Result<SnapshotV1, String> {
-    let r = Reader::new(raw, "")?;
-    Ok(SnapshotV1 {
-        version: r.req("version", whole_u32, WHOLE)?,
-        intent: r.req("intent", string, STRING)?,
-        url: r.opt("url", string, STRING)?,
+    let problem = Problem::default();
+    let r = Reader::new(raw.clone(), String::new(), &problem);
+    let snapshot = SnapshotV1 {
+        version: r.req("version", whole_u32, WHOLE),
+        intent: r.req("intent", string, STRING),
+        url: r.opt("url", string, STRING),
         outbox: r
-            .list("outbox", |value, path| {
-                value
-                    .as_string()
-                    .ok_or_else(|| crate::browser::reader::wrong(path, STRING, value))
-            })?
+            .list("outbox", |item| item.read(string, STRING))
             .unwrap_or_default(),
-    })
+    };
+    problem.into_result(snapshot)
 }
 
 /// Counters: a missing one is 0, unknown keys are ignored (as the derive does).
-fn counters_from_js(r: &Reader) -> Result<Counters, String> {
-    let count = |key: &str| r.opt(key, whole, WHOLE).map(Option::unwrap_or_default);
-    Ok(Counters {
-        worker_starts: count("workerStarts")?,
-        connects: count("connects")?,
-        reconnects: count("reconnects")?,
-        sent: count("sent")?,
-        received: count("received")?,
-        keepalives: count("keepalives")?,
-    })
+fn counters_from_js(r: &Reader) -> Counters {
+    let count = |key: &str| r.opt(key, whole, WHOLE).unwrap_or_default();
+    Counters {
+        worker_starts: count("workerStarts"),
+        connects: count("connects"),
+        reconnects: count("reconnects"),
+        sent: count("sent"),
+        received: count("received"),
+        keepalives: count("keepalives"),
+    }
 }
 
-fn stored_message(value: &JsValue, path: &str) -> Result<StoredMessage, String> {
-    let r = Reader::new(value, path)?;
-    r.only(&MESSAGE_KEYS)?;
-    Ok(StoredMessage {
-        id: r.req("id", whole, WHOLE)?,
-        kind: r.req("kind", string, STRING)?,
-        data: r.req("data", string, STRING)?,
-        reliable: r.req("reliable", boolean, BOOL)?,
-    })
+fn stored_message(item: &Item) -> StoredMessage {
+    let r = item.object();
+    r.only(&MESSAGE_KEYS);
+    StoredMessage {
+        id: r.req("id", whole, WHOLE),
+        kind: r.req("kind", string, STRING),
+        data: r.req("data", string, STRING),
+        reliable: r.req("reliable", boolean, BOOL),
+    }
 }
 
 /// The snapshot as stored.
