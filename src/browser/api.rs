@@ -2,8 +2,10 @@
 
 use crate::browser::args::{close_args, connect_args, json_text, keys_from, send_options};
 use crate::browser::clock::now;
-use crate::browser::convert::{js_error, message_from_js, message_to_js, object};
+use crate::browser::convert::{js_error, message_from_js, object};
 use crate::browser::driver::Driver;
+use crate::browser::glue;
+use crate::browser::payload::sendable;
 use crate::browser::persist::Pending;
 use crate::browser::snapshot::status_to_js;
 use crate::browser::store::Loaded;
@@ -95,9 +97,21 @@ impl SwWebSocket {
     /// outbox in storage; rejects with a typed error otherwise. `options`:
     /// `{reliable}` overrides the connection's reliable mode for this message.
     pub fn send(&self, data: JsValue, options: JsValue) -> Promise {
-        match (message_from_js(&data), send_options(&options, false)) {
-            (Ok(message), Ok(how)) => self.send_message(message, how),
-            (Err(e), _) | (_, Err(e)) => Promise::reject(&js_error(&e)),
+        let how = match send_options(&options, false) {
+            Ok(how) => how,
+            Err(e) => return Promise::reject(&js_error(&e)),
+        };
+        // The common case: the open socket takes the value as it is.
+        if let Some(len) = sendable(&data) {
+            match self.driver.send_in_place(&data, len, &how) {
+                Ok(true) => return glue::sent_now(),
+                Ok(false) => {}
+                Err(e) => return Promise::reject(&js_error(&e)),
+            }
+        }
+        match message_from_js(&data) {
+            Ok(message) => self.send_message(message, how),
+            Err(e) => Promise::reject(&js_error(&e)),
         }
     }
 
@@ -196,7 +210,8 @@ impl SwWebSocket {
     }
 
     /// The last received messages (at most `limit`, newest last), each
-    /// `{at, type: "text", data}` or `{at, type: "binary", bytes}`.
+    /// `{at, type: "text", data, length}` (the first 1000 UTF-16 units of
+    /// `data`; `length` of the whole) or `{at, type: "binary", bytes}`.
     pub fn received(&self, limit: Option<u32>) -> Array {
         let limit = limit.unwrap_or(u32::MAX) as usize;
         self.driver
@@ -208,18 +223,17 @@ impl SwWebSocket {
                     .skip(skip)
                     .map(|r| {
                         let at = JsValue::from_f64(r.at.as_millis() as f64);
-                        match &r.message {
-                            Message::Text(_) => object(&[
+                        let length = JsValue::from_f64(r.length as f64);
+                        match &r.text {
+                            Some(text) => object(&[
                                 ("at", at),
                                 ("type", "text".into()),
-                                ("data", message_to_js(&r.message)),
-                                ("bytes", (r.bytes as f64).into()),
+                                ("data", text.clone()),
+                                ("length", length),
                             ]),
-                            Message::Binary(_) => object(&[
-                                ("at", at),
-                                ("type", "binary".into()),
-                                ("bytes", (r.bytes as f64).into()),
-                            ]),
+                            None => {
+                                object(&[("at", at), ("type", "binary".into()), ("bytes", length)])
+                            }
                         }
                     })
                     .collect()

@@ -1,5 +1,6 @@
 //! Conversions at the JS boundary: values in, typed errors and plain objects out.
 
+use crate::browser::glue;
 use crate::core::{Error, Event, Message};
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -102,11 +103,10 @@ pub(crate) fn event_to_js(event: &Event) -> (&'static str, JsValue) {
         Event::Open => ("open", object(&[("type", "open".into())])),
         Event::Message(message) => (
             "message",
-            object(&[
-                ("type", "message".into()),
-                ("data", message_to_js(message)),
-                ("binary", matches!(message, Message::Binary(_)).into()),
-            ]),
+            glue::message_event(
+                &message_to_js(message),
+                matches!(message, Message::Binary(_)),
+            ),
         ),
         Event::Close(info) => (
             "close",

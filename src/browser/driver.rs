@@ -5,28 +5,34 @@
 use crate::browser::clock::now;
 use crate::browser::convert::event_to_js;
 use crate::browser::listeners::Listeners;
+use crate::browser::payload::{incoming, Incoming};
 use crate::browser::persist::{self, Pending};
 use crate::browser::socket::{Socket, SocketEvent};
 use crate::browser::store::Keys;
 use crate::browser::{glue, online::OnlineWatch};
-use crate::core::{Action, Connection, Error, Event, Message, Timestamp};
+use crate::core::{Action, Connection, Error, Event, Message, SendOptions, Timestamp};
 use gloo_timers::callback::Timeout;
+use js_sys::{ArrayBuffer, JsString};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 
 /// How many received messages the driver remembers for `received()`.
 pub(crate) const RECENT_LIMIT: usize = 50;
-/// Longest text kept per remembered message, in chars.
+/// Longest text kept per remembered message, in chars (UTF-16 units for
+/// texts kept as JS values).
 const RECENT_TEXT_CHARS: usize = 1000;
 
 /// A received message as remembered for `received()`.
 pub(crate) struct Recent {
     pub(crate) at: Timestamp,
-    pub(crate) message: Message,
-    pub(crate) bytes: usize,
+    /// The text (its head, for a long one); `None` for binary.
+    pub(crate) text: Option<JsValue>,
+    /// UTF-16 units of a text, bytes of a binary message.
+    pub(crate) length: usize,
 }
 
 pub(crate) struct Inner {
@@ -94,6 +100,30 @@ impl Driver {
         Ok(result)
     }
 
+    /// Sends `data` (a value `payload::sendable` sized at `len` bytes) as it
+    /// is when the core lets it go to the socket now; `Ok(false)`: it must
+    /// take the checked path (`send` with a copied message).
+    pub(crate) fn send_in_place(
+        &self,
+        data: &JsValue,
+        len: usize,
+        how: &SendOptions,
+    ) -> Result<bool, Error> {
+        self.with(|inner| {
+            // A string's size is an upper bound: near the limit, measure exactly.
+            if len > inner.conn.config().max_message()
+                || !inner.conn.send_in_place(now(), len, how)?
+            {
+                return Ok(false);
+            }
+            let sent = inner.socket.as_ref().map(|s| s.send_value(data));
+            if !matches!(sent, Some(Ok(()))) {
+                inner.conn.handle_error(now());
+            }
+            Ok(true)
+        })?
+    }
+
     /// Reads the state without driving.
     pub(crate) fn read<R>(&self, f: impl FnOnce(&Inner) -> R) -> Result<R, Error> {
         let inner = self.inner.try_borrow().map_err(|_| Error::Reentrant)?;
@@ -104,7 +134,14 @@ impl Driver {
 /// Carries out all pending actions, re-arms the timer, starts a write if
 /// state changed, then dispatches events.
 pub(crate) fn drive(cell: &Rc<RefCell<Inner>>) {
-    let mut dispatch = Vec::new();
+    drive_after(cell, Vec::new());
+}
+
+/// Listener calls to make, in order: the functions and the event object.
+type Dispatch = Vec<(Vec<js_sys::Function>, JsValue)>;
+
+/// [`drive`], with `dispatch` (events the shell made itself) going first.
+fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Dispatch) {
     {
         let Ok(mut inner) = cell.try_borrow_mut() else {
             return;
@@ -118,7 +155,7 @@ pub(crate) fn drive(cell: &Rc<RefCell<Inner>>) {
                 break;
             };
             if let Event::Message(message) = &event {
-                remember(&mut inner.recent, message);
+                remember(&mut inner.recent, recent_of(message));
             }
             let (kind, value) = event_to_js(&event);
             let listeners = inner.listeners.of(kind);
@@ -201,6 +238,7 @@ fn set_alarm(cell: &Rc<RefCell<Inner>>, name: String, alarm: Option<Alarm>) {
 
 fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
     let Some(cell) = weak.upgrade() else { return };
+    let mut dispatch = Dispatch::new();
     {
         let Ok(mut inner) = cell.try_borrow_mut() else {
             return;
@@ -208,7 +246,19 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
         let now = now();
         match event {
             SocketEvent::Open => inner.conn.handle_open(now),
-            SocketEvent::Message(message) => inner.conn.handle_message(now, message),
+            SocketEvent::Message(data) => match incoming(&inner.conn, &data) {
+                Incoming::InPlace { binary } => {
+                    if inner.conn.handle_message_in_place(now) {
+                        remember(&mut inner.recent, recent_in_place(&data, binary));
+                        let listeners = inner.listeners.of("message");
+                        if !listeners.is_empty() {
+                            dispatch.push((listeners, glue::message_event(&data, binary)));
+                        }
+                    }
+                }
+                Incoming::Checked(message) => inner.conn.handle_message(now, message),
+                Incoming::Ignored => {}
+            },
             SocketEvent::Close {
                 code,
                 reason,
@@ -220,7 +270,7 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
             SocketEvent::Error => inner.conn.handle_error(now),
         }
     }
-    drive(&cell);
+    drive_after(&cell, dispatch);
 }
 
 /// Keeps one timeout armed no later than the core's next deadline. A timer
@@ -246,24 +296,58 @@ fn arm_timer(cell: &Rc<RefCell<Inner>>, inner: &mut Inner) {
     inner.timer = Some((deadline, timeout));
 }
 
-fn remember(recent: &mut VecDeque<Recent>, message: &Message) {
+fn remember(recent: &mut VecDeque<Recent>, entry: Recent) {
     if recent.len() >= RECENT_LIMIT {
         recent.pop_front();
     }
-    let kept = match message {
-        // Only the head is kept: find its end without scanning a large text.
+    recent.push_back(entry);
+}
+
+/// A copied message as remembered: only the head of a long text.
+fn recent_of(message: &Message) -> Recent {
+    match message {
+        // Find the head's end without scanning a large text.
         Message::Text(text) => {
             let end = text
                 .char_indices()
                 .nth(RECENT_TEXT_CHARS)
                 .map_or(text.len(), |(i, _)| i);
-            Message::Text(text.get(..end).unwrap_or_default().to_owned())
+            let head = text.get(..end).unwrap_or_default();
+            Recent {
+                at: now(),
+                text: Some(JsValue::from_str(head)),
+                length: text.encode_utf16().count(),
+            }
         }
-        Message::Binary(_) => Message::Binary(Vec::new()),
+        Message::Binary(bytes) => Recent {
+            at: now(),
+            text: None,
+            length: bytes.len(),
+        },
+    }
+}
+
+/// A message kept as a JS value, as remembered: a short text as it is (no
+/// copy), the head of a long one copied out (a slice would keep it all alive).
+fn recent_in_place(data: &JsValue, binary: bool) -> Recent {
+    let length = if binary {
+        data.dyn_ref::<ArrayBuffer>()
+            .map_or(0, |b| b.byte_length() as usize)
+    } else {
+        data.dyn_ref::<JsString>()
+            .map_or(0, |t| t.length() as usize)
     };
-    recent.push_back(Recent {
+    let text = match data.dyn_ref::<JsString>() {
+        Some(_) if length <= RECENT_TEXT_CHARS => Some(data.clone()),
+        Some(long) => long
+            .substring(0, RECENT_TEXT_CHARS as u32)
+            .as_string()
+            .map(|head| JsValue::from_str(&head)),
+        None => None,
+    };
+    Recent {
         at: now(),
-        message: kept,
-        bytes: message.len(),
-    });
+        text,
+        length,
+    }
 }

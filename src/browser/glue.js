@@ -57,3 +57,13 @@ export async function alarmClear(name) {
 export function isOnline() {
   return globalThis.navigator?.onLine ?? true;
 }
+
+// The hot path's objects, built in one call instead of a property at a time.
+
+export function messageEvent(data, binary) {
+  return { type: 'message', data, binary };
+}
+
+export function sentNow() {
+  return Promise.resolve({ queued: false });
+}

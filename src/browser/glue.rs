@@ -24,6 +24,13 @@ extern "C" {
     pub(crate) fn use_storage_areas(areas: &JsValue);
     #[wasm_bindgen(js_name = isOnline)]
     pub(crate) fn is_online() -> bool;
+    /// `{type: "message", data, binary}`, the object message listeners get.
+    #[wasm_bindgen(js_name = messageEvent)]
+    pub(crate) fn message_event(data: &JsValue, binary: bool) -> JsValue;
+    /// A promise resolved with `{queued: false}`: what `send` returns when
+    /// the open socket took the message.
+    #[wasm_bindgen(js_name = sentNow)]
+    pub(crate) fn sent_now() -> Promise;
 }
 
 async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, Error> {

@@ -1,16 +1,18 @@
 //! A browser WebSocket that owns its listeners and removes them on drop.
 
 use crate::core::Message;
-use js_sys::{Array, ArrayBuffer, Uint8Array};
+use js_sys::Array;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
 /// What a socket reports.
 pub(crate) enum SocketEvent {
     Open,
-    Message(Message),
+    /// The event's `data`, as the browser gave it.
+    Message(JsValue),
     Close {
         code: u16,
         reason: String,
@@ -50,9 +52,7 @@ impl Socket {
         let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| h(SocketEvent::Open));
         let h = handler.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Some(message) = message_of(&e.data()) {
-                h(SocketEvent::Message(message));
-            }
+            h(SocketEvent::Message(e.data()))
         });
         let h = handler.clone();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
@@ -100,6 +100,14 @@ impl Socket {
     }
 
     /// Starts the closing handshake.
+    /// Sends a string, ArrayBuffer or view as it is (see `payload::sendable`).
+    pub(crate) fn send_value(&self, data: &JsValue) -> Result<(), String> {
+        self.ws
+            .unchecked_ref::<AnySend>()
+            .send(data)
+            .map_err(|e| describe(&e))
+    }
+
     pub(crate) fn close(&self, code: u16, reason: &str) -> Result<(), String> {
         self.ws
             .close_with_code_and_reason(code, reason)
@@ -118,13 +126,13 @@ impl Drop for Socket {
     }
 }
 
-/// The message in a `MessageEvent`'s data: a string or an ArrayBuffer.
-fn message_of(data: &JsValue) -> Option<Message> {
-    if let Some(text) = data.as_string() {
-        return Some(Message::Text(text));
-    }
-    data.dyn_ref::<ArrayBuffer>()
-        .map(|buffer| Message::Binary(Uint8Array::new(buffer).to_vec()))
+#[wasm_bindgen]
+extern "C" {
+    /// A WebSocket seen through one method: `send` with any value (web-sys
+    /// has one method per type).
+    type AnySend;
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send(this: &AnySend, data: &JsValue) -> Result<(), JsValue>;
 }
 
 /// A readable description of a thrown JS value.

@@ -189,20 +189,11 @@ impl Connection {
 
     /// A message arrived on the socket.
     pub fn handle_message(&mut self, now: Timestamp, message: Message) {
-        if !(self.phase.is_open() || self.phase.is_closing()) {
+        if !self.receive(now) {
             return;
         }
-        if self.phase.is_open() {
-            self.touch(now);
-        }
-        self.timers.stop(Timer::Heartbeat);
         if let Some(text) = message.as_text() {
-            if self
-                .config
-                .heartbeat
-                .as_ref()
-                .is_some_and(|h| h.reply == text)
-            {
+            if self.heartbeat_reply() == Some(text) {
                 return;
             }
             if let Some(id) = reliable::parse_ack(text) {
@@ -213,9 +204,46 @@ impl Connection {
                 return;
             }
         }
+        self.count_received(now);
+        self.events.push_back(Event::Message(message));
+    }
+
+    /// A received message whose payload the shell keeps on its side (so that
+    /// it is not copied in and out): counted like one given to
+    /// [`handle_message`](Self::handle_message); returns whether the app gets
+    /// it, which the shell then does itself, before anything else. Only for
+    /// binary messages and texts that cannot be protocol frames: texts that
+    /// contain [`ACK_MARK`](crate::core::ACK_MARK) or equal
+    /// [`heartbeat_reply`](Self::heartbeat_reply) go to `handle_message`.
+    pub fn handle_message_in_place(&mut self, now: Timestamp) -> bool {
+        if !self.receive(now) {
+            return false;
+        }
+        self.count_received(now);
+        true
+    }
+
+    /// The text the server answers keepalives with, when a heartbeat is set.
+    pub fn heartbeat_reply(&self) -> Option<&str> {
+        self.config.heartbeat.as_ref().map(|h| h.reply.as_str())
+    }
+
+    /// What every received frame does: keeps time and ends the heartbeat
+    /// wait; false when no socket is open or closing.
+    fn receive(&mut self, now: Timestamp) -> bool {
+        if !(self.phase.is_open() || self.phase.is_closing()) {
+            return false;
+        }
+        if self.phase.is_open() {
+            self.touch(now);
+        }
+        self.timers.stop(Timer::Heartbeat);
+        true
+    }
+
+    fn count_received(&mut self, now: Timestamp) {
         self.counters.received += 1;
         self.lazy_persist(now);
-        self.events.push_back(Event::Message(message));
     }
 
     /// The socket closed (the browser's `close` event).

@@ -42,7 +42,7 @@ pub use lifecycle::WAKE_ALARM_AFTER;
 pub use message::Message;
 pub use options::{Options, Protocols};
 pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
-pub use reliable::parse_ack;
+pub use reliable::{parse_ack, ACK_MARK};
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
 pub use state::ConnState;
 pub use status::{Counters, ErrorInfo, Status};

@@ -27,11 +27,15 @@ pub(crate) fn auth_frame(token: &str) -> Message {
     ))
 }
 
+/// Every ack frame contains this; a text without it is never one.
+pub const ACK_MARK: &str = "sw.ack";
+
 /// The id of an ack frame, if `text` is one.
 pub fn parse_ack(text: &str) -> Option<u64> {
     // A cheap look before parsing (by bytes: `str::contains` with a string
     // pattern brings in the two-way searcher).
-    let mentions_ack = text.as_bytes().windows(6).any(|w| w == b"sw.ack");
+    let mark = ACK_MARK.as_bytes();
+    let mentions_ack = text.as_bytes().windows(mark.len()).any(|w| w == mark);
     if !text.trim_start().starts_with('{') || !mentions_ack {
         return None;
     }

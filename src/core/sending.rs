@@ -16,30 +16,15 @@ impl Connection {
         message: Message,
         how: SendOptions,
     ) -> Result<Sent, Error> {
-        let max = self.config.max_message();
-        if message.len() > max {
-            return Err(Error::MessageTooLarge {
-                size: message.len(),
-                max,
-            });
-        }
-        if matches!(self.phase, Phase::GaveUp) {
-            return Err(Error::GaveUp);
-        }
-        if !self.intent_open {
-            return Err(Error::NotOpen);
+        if self.send_in_place(now, message.len(), &how)? {
+            self.actions.push_back(Action::Send(message));
+            return Ok(Sent::ToSocket);
         }
         let reliable = how.reliable.unwrap_or(self.config.reliable);
         if reliable && matches!(message, Message::Binary(_)) {
             return Err(Error::InvalidMessage(
                 "reliable mode carries text and JSON only".into(),
             ));
-        }
-        if !reliable && self.phase.is_open() {
-            self.counters.sent += 1;
-            self.actions.push_back(Action::Send(message));
-            self.touch(now);
-            return Ok(Sent::ToSocket);
         }
         let id = self.next_id;
         let entry = OutboxEntry {
@@ -67,6 +52,35 @@ impl Connection {
             self.touch(now);
         }
         Ok(Sent::Reliable { id, seq })
+    }
+
+    /// The checks of [`send`](Self::send) for a message of `len` bytes whose
+    /// payload the shell keeps on its side (so that it is not copied in and
+    /// out). `Ok(true)`: it may go to the socket now, is counted, and the
+    /// caller must send it before anything else happens. `Ok(false)`: it
+    /// cannot (not open yet, or reliable): call `send` with the message.
+    pub fn send_in_place(
+        &mut self,
+        now: Timestamp,
+        len: usize,
+        how: &SendOptions,
+    ) -> Result<bool, Error> {
+        let max = self.config.max_message();
+        if len > max {
+            return Err(Error::MessageTooLarge { size: len, max });
+        }
+        if matches!(self.phase, Phase::GaveUp) {
+            return Err(Error::GaveUp);
+        }
+        if !self.intent_open {
+            return Err(Error::NotOpen);
+        }
+        if how.reliable.unwrap_or(self.config.reliable) || !self.phase.is_open() {
+            return Ok(false);
+        }
+        self.counters.sent += 1;
+        self.touch(now);
+        Ok(true)
     }
 
     /// Empties the outbox; returns how many messages were dropped.

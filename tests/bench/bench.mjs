@@ -10,6 +10,9 @@ import { report } from './report.mjs';
 const OUT = join(ROOT, 'target', 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3); // throughput runs per side, median taken
 const STARTS = Number(process.env.BENCH_STARTS ?? 11); // worker starts per extension, median taken
+// BENCH_ONLY=throughput,startup runs some parts (for work on one figure); budgets of the rest are skipped.
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const want = (part) => !ONLY || ONLY.includes(part);
 const log = (line) => console.log(`[bench ${String(Math.round(performance.now() / 1000)).padStart(3)} s] ${line}`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -50,36 +53,43 @@ try {
 
   // Keepalive: two more sockets, one idle and one with a message a second,
   // counted on the server over one minute that starts 10 s after they open.
-  await sw({ cmd: 'keepaliveStart', url: server.url });
   const keepalives = async () => {
     const count = async (tag) => (await server.stats(tag)).perConnection.reduce((n, c) => n + c.keepalives, 0);
     return { at: Date.now(), idle: await count('ka-idle'), busy: await count('ka-busy') };
   };
-  const windowStart = sleep(10_000).then(keepalives);
-  log('keepalive: one minute of counting started (idle and busy sockets)');
+  let windowStart = null;
+  if (want('keepalive')) {
+    await sw({ cmd: 'keepaliveStart', url: server.url });
+    windowStart = sleep(10_000).then(keepalives);
+    log('keepalive: one minute of counting started (idle and busy sockets)');
+  }
 
-  results.throughput = await throughput(sw, server.url);
-  results.queued = await queued(sw);
-  const worker = await attachWorker(swId);
-  results.big = await big(sw, worker);
-  results.churn = await churn(sw, worker, server.url, http);
-  await worker.detach();
+  if (want('throughput')) results.throughput = await throughput(sw, server.url);
+  if (want('queued')) results.queued = await queued(sw);
+  if (want('memory')) {
+    const worker = await attachWorker(swId);
+    results.big = await big(sw, worker);
+    results.churn = await churn(sw, worker, server.url, http);
+    await worker.detach();
+  }
 
-  const first = await windowStart;
-  const left = first.at + 60_000 - Date.now();
-  if (left > 0) log(`keepalive: waiting ${Math.ceil(left / 1000)} s for the minute to end`);
-  await sleep(Math.max(0, left));
-  const last = await keepalives();
-  await sw({ cmd: 'keepaliveStop' });
-  const perMinute = (n) => (n * 60_000) / (last.at - first.at);
-  results.keepalive = {
-    windowMs: last.at - first.at,
-    idlePerMinute: perMinute(last.idle - first.idle),
-    busyPerMinute: perMinute(last.busy - first.busy),
-  };
-  log(`keepalive: idle ${last.idle - first.idle}, busy ${last.busy - first.busy} in ${last.at - first.at} ms`);
+  if (windowStart) {
+    const first = await windowStart;
+    const left = first.at + 60_000 - Date.now();
+    if (left > 0) log(`keepalive: waiting ${Math.ceil(left / 1000)} s for the minute to end`);
+    await sleep(Math.max(0, left));
+    const last = await keepalives();
+    await sw({ cmd: 'keepaliveStop' });
+    const perMinute = (n) => (n * 60_000) / (last.at - first.at);
+    results.keepalive = {
+      windowMs: last.at - first.at,
+      idlePerMinute: perMinute(last.idle - first.idle),
+      busyPerMinute: perMinute(last.busy - first.busy),
+    };
+    log(`keepalive: idle ${last.idle - first.idle}, busy ${last.busy - first.busy} in ${last.at - first.at} ms`);
+  }
 
-  results.startup = await startup(env, sw, (r) => ask(twinPage, r), server.url);
+  if (want('startup')) results.startup = await startup(env, sw, (r) => ask(twinPage, r), server.url);
   results.size = measureSize(join(ROOT, 'extension', 'pkg'));
 } catch (error) {
   console.error(`bench failed: ${error.stack ?? error}`);
