@@ -77,11 +77,11 @@ impl Default for Keepalive {
 /// then [`Config::validate`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    keepalive: Option<Keepalive>,
-    connect_timeout: Millis,
-    close_timeout: Millis,
-    max_message_bytes: usize,
-    protocols: Vec<String>,
+    pub(crate) keepalive: Option<Keepalive>,
+    pub(crate) connect_timeout: Millis,
+    pub(crate) close_timeout: Millis,
+    pub(crate) max_message_bytes: usize,
+    pub(crate) protocols: Vec<String>,
     pub(crate) reconnect: bool,
     pub(crate) backoff: Backoff,
     pub(crate) fatal_close_codes: Vec<u16>,

@@ -1,7 +1,12 @@
 //! The options object callers pass to `connect`, checked into a [`Config`].
 
+use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 use crate::core::text::number;
-use crate::core::{Auth, Backoff, Config, Error, Heartbeat, Millis};
+use crate::core::{
+    Auth, Backoff, Config, Error, Heartbeat, Keepalive, Millis, DEFAULT_CLOSE_TIMEOUT_MS,
+    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_KEEPALIVE_MESSAGE,
+    DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS,
+};
 use serde::{Deserialize, Serialize};
 
 /// Connect options as they come from JS (camelCase keys, numbers as `f64`).
@@ -92,110 +97,108 @@ pub enum Protocols {
 
 impl Options {
     /// Turns the options into a validated [`Config`].
+    ///
+    /// Every number is checked first, in field order, then the config is
+    /// built in one go (a chain of builder calls copies it at each step).
     pub fn to_config(&self) -> Result<Config, Error> {
         let o = self;
-        let mut config = Config::default();
-        if let Some(ms) = o.keepalive_ms {
-            config = config.keepalive_ms(whole_number("keepaliveMs", ms)?);
+        let keepalive_ms = opt_whole("keepaliveMs", o.keepalive_ms)?;
+        if o.keepalive == Some(false) && o.keepalive_ms.is_some() {
+            return Err(Error::InvalidOption(
+                "keepalive: false and keepaliveMs contradict each other".into(),
+            ));
         }
-        if let Some(message) = &o.keepalive_message {
-            config = config.keepalive_message(message.clone());
-        }
-        match o.keepalive {
-            Some(false) if o.keepalive_ms.is_some() => {
-                return Err(Error::InvalidOption(
-                    "keepalive: false and keepaliveMs contradict each other".into(),
-                ))
-            }
-            Some(false) => config = config.without_keepalive(),
-            _ => {}
-        }
-        if let Some(reply) = &o.heartbeat_reply {
-            let timeout = ms_or("heartbeatTimeoutMs", o.heartbeat_timeout_ms, 10_000)?;
-            config = config.heartbeat(Some(Heartbeat {
-                reply: reply.clone(),
-                timeout,
-            }));
-        }
-        if let Some(ms) = o.connect_timeout_ms {
-            config = config.connect_timeout_ms(whole_number("connectTimeoutMs", ms)?);
-        }
-        if let Some(ms) = o.close_timeout_ms {
-            config = config.close_timeout_ms(whole_number("closeTimeoutMs", ms)?);
-        }
-        if let Some(bytes) = o.max_message_bytes {
-            config = config.max_message_bytes(size("maxMessageBytes", bytes)?);
-        }
-        match &o.protocols {
-            Some(Protocols::One(p)) => config = config.protocols(vec![p.clone()]),
-            Some(Protocols::Many(list)) => config = config.protocols(list.clone()),
-            None => {}
-        }
-        if o.reconnect == Some(false) {
-            config = config.without_reconnect();
-        }
+        let heartbeat_timeout = match o.heartbeat_reply {
+            Some(_) => ms_or("heartbeatTimeoutMs", o.heartbeat_timeout_ms, 10_000)?,
+            None => Millis(0),
+        };
+        let connect_timeout = opt_whole("connectTimeoutMs", o.connect_timeout_ms)?;
+        let close_timeout = opt_whole("closeTimeoutMs", o.close_timeout_ms)?;
+        let max_message = opt_size("maxMessageBytes", o.max_message_bytes)?;
         let defaults = Backoff::default();
-        config = config.backoff(Backoff {
+        let backoff = Backoff {
             base: ms_or("backoffBaseMs", o.backoff_base_ms, defaults.base.get())?,
             max: ms_or("backoffMaxMs", o.backoff_max_ms, defaults.max.get())?,
             min_uptime: ms_or("minUptimeMs", o.min_uptime_ms, defaults.min_uptime.get())?,
-            max_retries: match o.max_retries {
-                Some(n) => Some(u32::try_from(whole_number("maxRetries", n)?).unwrap_or(u32::MAX)),
-                None => None,
-            },
-        });
-        if let Some(codes) = &o.fatal_close_codes {
-            let codes = codes
+            max_retries: opt_whole("maxRetries", o.max_retries)?
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+        };
+        let fatal_close_codes = match &o.fatal_close_codes {
+            Some(codes) => codes
                 .iter()
-                .map(|c| {
-                    u16::try_from(whole_number("fatalCloseCodes", *c)?).map_err(|_| {
-                        Error::InvalidOption(format!(
-                            "fatalCloseCodes: {} is not a close code",
-                            number(*c)
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<u16>, Error>>()?;
-            config = config.fatal_close_codes(codes);
-        }
-        match (o.watchdog, o.watchdog_ms) {
+                .map(|c| close_code(*c))
+                .collect::<Result<Vec<u16>, Error>>()?,
+            None => DEFAULT_FATAL_CLOSE_CODES.to_vec(),
+        };
+        let watchdog = match (o.watchdog, o.watchdog_ms) {
             (Some(false), Some(_)) => {
                 return Err(Error::InvalidOption(
                     "watchdog: false and watchdogMs contradict each other".into(),
                 ))
             }
-            (Some(false), None) => config = config.watchdog(None),
-            (_, Some(ms)) => {
-                config = config.watchdog(Some(Millis(whole_number("watchdogMs", ms)?)))
-            }
-            _ => {}
-        }
-        if o.max_outbox_messages.is_some() || o.max_outbox_bytes.is_some() {
-            let messages = o
-                .max_outbox_messages
-                .map_or(Ok(crate::core::outbox::DEFAULT_MAX_OUTBOX_MESSAGES), |n| {
-                    size("maxOutboxMessages", n)
-                })?;
-            let bytes = o
-                .max_outbox_bytes
-                .map_or(Ok(crate::core::outbox::DEFAULT_MAX_OUTBOX_BYTES), |n| {
-                    size("maxOutboxBytes", n)
-                })?;
-            config = config.outbox_limits(messages, bytes);
-        }
-        config = config.reliable(o.reliable == Some(true));
-        if let Some(token) = &o.auth_token {
-            config = config.auth(Some(Auth {
-                token: token.clone(),
-                query_param: o.auth_query_param.clone(),
-            }));
-        } else if o.auth_query_param.is_some() {
+            (Some(false), None) => None,
+            (_, ms) => Some(Millis(
+                opt_whole("watchdogMs", ms)?.unwrap_or(DEFAULT_WATCHDOG_MS),
+            )),
+        };
+        let max_outbox_messages = opt_size("maxOutboxMessages", o.max_outbox_messages)?;
+        let max_outbox_bytes = opt_size("maxOutboxBytes", o.max_outbox_bytes)?;
+        if o.auth_token.is_none() && o.auth_query_param.is_some() {
             return Err(Error::InvalidOption(
                 "authQueryParam needs authToken".into(),
             ));
         }
+        let config = Config {
+            keepalive: (o.keepalive != Some(false)).then(|| Keepalive {
+                interval: Millis(keepalive_ms.unwrap_or(DEFAULT_KEEPALIVE_MS)),
+                message: o
+                    .keepalive_message
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_KEEPALIVE_MESSAGE.to_owned()),
+            }),
+            connect_timeout: Millis(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS)),
+            close_timeout: Millis(close_timeout.unwrap_or(DEFAULT_CLOSE_TIMEOUT_MS)),
+            max_message_bytes: max_message.unwrap_or(DEFAULT_MAX_MESSAGE_BYTES),
+            protocols: match &o.protocols {
+                Some(Protocols::One(p)) => vec![p.clone()],
+                Some(Protocols::Many(list)) => list.clone(),
+                None => Vec::new(),
+            },
+            reconnect: o.reconnect != Some(false),
+            backoff,
+            fatal_close_codes,
+            watchdog,
+            max_outbox_messages: max_outbox_messages.unwrap_or(DEFAULT_MAX_OUTBOX_MESSAGES),
+            max_outbox_bytes: max_outbox_bytes.unwrap_or(DEFAULT_MAX_OUTBOX_BYTES),
+            reliable: o.reliable == Some(true),
+            heartbeat: o.heartbeat_reply.as_ref().map(|reply| Heartbeat {
+                reply: reply.clone(),
+                timeout: heartbeat_timeout,
+            }),
+            auth: o.auth_token.as_ref().map(|token| Auth {
+                token: token.clone(),
+                query_param: o.auth_query_param.clone(),
+            }),
+        };
         config.validate()
     }
+}
+
+fn opt_whole(name: &str, value: Option<f64>) -> Result<Option<u64>, Error> {
+    value.map(|v| whole_number(name, v)).transpose()
+}
+
+fn opt_size(name: &str, value: Option<f64>) -> Result<Option<usize>, Error> {
+    value.map(|v| size(name, v)).transpose()
+}
+
+fn close_code(value: f64) -> Result<u16, Error> {
+    u16::try_from(whole_number("fatalCloseCodes", value)?).map_err(|_| {
+        Error::InvalidOption(format!(
+            "fatalCloseCodes: {} is not a close code",
+            number(value)
+        ))
+    })
 }
 
 fn ms_or(name: &str, value: Option<f64>, default: u64) -> Result<Millis, Error> {
