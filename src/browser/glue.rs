@@ -3,6 +3,7 @@
 use crate::browser::socket::describe;
 use crate::core::Error;
 use js_sys::Promise;
+use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -40,9 +41,17 @@ async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, Error> {
         .map_err(|e| Error::Storage(describe(&e)))
 }
 
-/// The stored value (`undefined` when absent).
-pub(crate) async fn get(area: &str, key: &str) -> Result<JsValue, Error> {
-    settle(storage_get(area, key)).await
+/// The stored value (`undefined` when absent). The read starts at the call,
+/// not at the first poll: two reads started one after the other overlap.
+pub(crate) fn get(area: &str, key: &str) -> impl Future<Output = Result<JsValue, Error>> {
+    // Observed from the start, so a failure is never an unhandled rejection.
+    let started = storage_get(area, key).map(JsFuture::from);
+    async move {
+        started
+            .map_err(|e| Error::Storage(describe(&e)))?
+            .await
+            .map_err(|e| Error::Storage(describe(&e)))
+    }
 }
 
 pub(crate) async fn set(area: &str, key: &str, value: &JsValue) -> Result<(), Error> {

@@ -49,8 +49,10 @@ impl Keys {
 
     /// Reads the snapshot and the secret.
     pub(crate) async fn load(&self) -> Result<(Loaded, Option<String>), Error> {
-        let raw = glue::get(&self.area, &self.key).await?;
-        let secret = glue::get("session", &self.secret()).await?.as_string();
+        // Both reads are in flight at once.
+        let raw = glue::get(&self.area, &self.key);
+        let secret = glue::get("session", &self.secret());
+        let (raw, secret) = (raw.await?, secret.await?.as_string());
         if raw.is_undefined() || raw.is_null() {
             return Ok((Loaded::Nothing, secret));
         }

@@ -111,8 +111,10 @@ let busyTimer = null;
 const commands = {
   /** Connects the main socket (the one resume() brings back at every start). */
   async connect(sw, { url }) {
+    if (sw.status().intent === 'open') sw.close(1000);
+    const open = next(sw, 'open');
     sw.connect(url, {});
-    await opened();
+    await open;
     return { ok: true };
   },
 

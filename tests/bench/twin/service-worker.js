@@ -2,18 +2,20 @@
 // after reading Chrome's WebSocket sample. One socket, a 20 s keepalive while it
 // is open, and (so that it comes back after the worker was stopped, as
 // sw-websocket does) the URL kept in chrome.storage.local and reopened at start.
+const scriptAt = performance.now(); // where start-up time goes
 let socket = null;
 let openedAt = null; // performance.now() at the first open event of this worker
 const whenOpen = [];
 
 function connect(url) {
-  socket = new WebSocket(url);
-  socket.onopen = () => {
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.onopen = () => {
     openedAt ??= performance.now();
     whenOpen.splice(0).forEach((resolve) => resolve());
-    keepAlive(socket);
+    keepAlive(ws);
   };
-  socket.onclose = () => { socket = null; };
+  ws.onclose = () => { if (socket === ws) socket = null; };
 }
 
 function keepAlive(ws) {
@@ -31,11 +33,13 @@ chrome.storage.local.get('url').then(({ url }) => { if (url && !socket) connect(
 chrome.runtime.onMessage.addListener((request, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
   if (request.cmd === 'connect') {
+    socket?.close(1000);
+    openedAt = null;
     chrome.storage.local.set({ url: request.url })
-      .then(() => { if (!socket) connect(request.url); return opened(); })
+      .then(() => { connect(request.url); return opened(); })
       .then(() => reply({ ok: true }));
   } else if (request.cmd === 'startup') {
-    opened().then(() => reply({ openMs: openedAt }));
+    opened().then(() => reply({ openMs: openedAt, marks: { script: scriptAt } }));
   } else if (request.cmd === 'close') {
     chrome.storage.local.remove('url').then(() => { socket?.close(1000); reply({ ok: true }); });
   } else {

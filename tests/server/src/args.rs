@@ -6,7 +6,9 @@ pub const USAGE: &str = "usage: sw-test-server [--port N] [--push-ms N] [--keepa
   --port N             port on 127.0.0.1 (default 0: a free one)
   --push-ms N          push {\"type\":\"push\",\"n\":K} to every client every N ms
   --keepalive-text T   text counted as a keepalive and not echoed (default \"keep alive\")
-  --ack-delay-ms N     answer reliable frames ({\"type\":\"sw.msg\"}) with their ack after N ms (default 0)";
+  --ack-delay-ms N     answer reliable frames ({\"type\":\"sw.msg\"}) with their ack after N ms (default 0)
+  --handshake-delay-ms N
+                       answer each upgrade request after N ms, as a distant server would (default 0)";
 
 /// The server's options.
 #[derive(Clone, Debug)]
@@ -15,6 +17,7 @@ pub struct Args {
     pub push_ms: Option<u64>,
     pub keepalive_text: String,
     pub ack_delay_ms: u64,
+    pub handshake_delay_ms: u64,
 }
 
 impl Args {
@@ -24,6 +27,7 @@ impl Args {
             push_ms: None,
             keepalive_text: "keep alive".into(),
             ack_delay_ms: 0,
+            handshake_delay_ms: 0,
         };
         while let Some(flag) = argv.next() {
             let mut value = || argv.next().ok_or(format!("{flag} needs a value"));
@@ -41,6 +45,11 @@ impl Args {
                     args.ack_delay_ms = value()?
                         .parse()
                         .map_err(|e| format!("--ack-delay-ms: {e}"))?
+                }
+                "--handshake-delay-ms" => {
+                    args.handshake_delay_ms = value()?
+                        .parse()
+                        .map_err(|e| format!("--handshake-delay-ms: {e}"))?
                 }
                 "-h" | "--help" => {
                     println!("{USAGE}");

@@ -40,6 +40,10 @@ async fn socket(
 ) -> Response {
     match upgrade {
         Ok(upgrade) => {
+            let delay = hub.args.handshake_delay_ms;
+            if delay > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            }
             let path = uri.path().to_owned();
             upgrade
                 .max_message_size(64 << 20)
