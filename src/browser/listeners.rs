@@ -1,5 +1,6 @@
 //! The JS listeners of an `SwWebSocket`, by event type.
 
+use crate::browser::reader::list;
 use crate::core::json::quote;
 use crate::core::Error;
 use js_sys::Function;
@@ -20,7 +21,7 @@ fn index_of(kind: &str) -> Result<usize, Error> {
         Error::InvalidOption(format!(
             "unknown event type {}; use one of {}",
             quote(kind),
-            EVENT_TYPES.join(", ")
+            list(&EVENT_TYPES)
         ))
     })
 }

@@ -83,7 +83,7 @@ impl<'a> Reader<'a> {
             self.problem.note(format!(
                 "unknown key {}{place}; expected one of: {}",
                 quote(&key),
-                known.join(", ")
+                list(known)
             ));
         }
     }
@@ -193,6 +193,18 @@ impl Item<'_> {
     pub(crate) fn object(&self) -> Reader<'_> {
         Reader::new(self.value.clone(), self.path.clone(), self.problem)
     }
+}
+
+/// `items` separated by commas (`[&str]::join` is a generic of its own).
+pub(crate) fn list(items: &[&str]) -> String {
+    let mut out = String::new();
+    for item in items {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 /// "`name` must be `expected`, not `type`".

@@ -47,8 +47,13 @@ pub(crate) fn ipv6(text: &str) -> Option<[u16; 8]> {
             if h + t > 7 {
                 return None;
             }
-            out.get_mut(..h)?.copy_from_slice(head_groups.get(..h)?);
-            out.get_mut(8 - t..)?.copy_from_slice(tail_groups.get(..t)?);
+            // By hand: copy_from_slice carries a length check that panics.
+            for (slot, group) in out.iter_mut().zip(head_groups.iter().take(h)) {
+                *slot = *group;
+            }
+            for (slot, group) in out.iter_mut().skip(8 - t).zip(tail_groups.iter()) {
+                *slot = *group;
+            }
             Some(out)
         }
     }
