@@ -168,3 +168,31 @@ async fn keepalive_is_seen_by_the_server() {
         "keepalives are not app messages"
     );
 }
+
+#[wasm_bindgen(
+    inline_js = "export function fire(type) { globalThis.dispatchEvent(new Event(type)); }"
+)]
+extern "C" {
+    /// Dispatches a plain event of `kind` on the worker's global scope.
+    fn fire(kind: &str);
+}
+
+#[wasm_bindgen_test]
+async fn coming_back_online_retries_at_once() {
+    let sw = memory_socket();
+    // Nothing listens on port 1: the next attempt is up to an hour away.
+    let options = js_sys::JSON::parse(r#"{"backoffBaseMs": 3600000, "backoffMaxMs": 3600000}"#)
+        .expect("json");
+    sw.connect("ws://127.0.0.1:1/ws".into(), options)
+        .expect("valid");
+    until("backoff", || field(&sw.status(), "state") == "backoff").await;
+    let attempt = field(&sw.status(), "attempt").as_f64().unwrap_or(0.0);
+    fire("offline");
+    fire("online");
+    until("another attempt", || {
+        field(&sw.status(), "attempt").as_f64().unwrap_or(0.0) > attempt
+    })
+    .await;
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+}

@@ -54,6 +54,20 @@ export async function alarmClear(name) {
   return alarms.clear(name);
 }
 
+/** Calls `changed(true | false)` on the global scope's online and offline events; returns a function that removes the listeners. */
+export function watchOnline(changed) {
+  const scope = globalThis;
+  if (typeof scope.addEventListener !== 'function') return undefined;
+  const on = () => changed(true);
+  const off = () => changed(false);
+  scope.addEventListener('online', on);
+  scope.addEventListener('offline', off);
+  return () => {
+    scope.removeEventListener('online', on);
+    scope.removeEventListener('offline', off);
+  };
+}
+
 export function isOnline() {
   return globalThis.navigator?.onLine ?? true;
 }

@@ -23,6 +23,10 @@ extern "C" {
     fn alarm_clear(name: &str) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = useStorageAreas)]
     pub(crate) fn use_storage_areas(areas: &JsValue);
+    /// Adds `online`/`offline` listeners calling `changed`; the function it
+    /// returns removes them (`undefined` without a global scope).
+    #[wasm_bindgen(js_name = watchOnline)]
+    pub(crate) fn watch_online(changed: &Closure<dyn FnMut(bool)>) -> Option<js_sys::Function>;
     #[wasm_bindgen(js_name = isOnline)]
     pub(crate) fn is_online() -> bool;
     /// `{type: "message", data, binary}`, the object message listeners get.

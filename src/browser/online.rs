@@ -1,48 +1,31 @@
 //! The worker's `online` and `offline` events, listened to for as long as the
 //! watch lives.
 
+use crate::browser::glue;
+use js_sys::Function;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::EventTarget;
+use wasm_bindgen::JsValue;
 
-/// Listeners on the global scope, removed on drop.
+/// Listeners on the global scope (added by `glue.js`), removed on drop.
 pub(crate) struct OnlineWatch {
-    target: EventTarget,
-    on_online: Closure<dyn FnMut()>,
-    on_offline: Closure<dyn FnMut()>,
+    _changed: Closure<dyn FnMut(bool)>,
+    stop: Function,
 }
 
 impl OnlineWatch {
     /// Calls `changed(true | false)` on each event; `None` without a global scope.
     pub(crate) fn new(changed: impl Fn(bool) + 'static) -> Option<OnlineWatch> {
-        let target: EventTarget = js_sys::global().dyn_into().ok()?;
-        let changed = std::rc::Rc::new(changed);
-        let up = changed.clone();
-        let on_online = Closure::<dyn FnMut()>::new(move || up(true));
-        let down = changed;
-        let on_offline = Closure::<dyn FnMut()>::new(move || down(false));
-        target
-            .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref())
-            .ok()?;
-        target
-            .add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref())
-            .ok()?;
+        let changed = Closure::<dyn FnMut(bool)>::new(changed);
+        let stop = glue::watch_online(&changed)?;
         Some(OnlineWatch {
-            target,
-            on_online,
-            on_offline,
+            _changed: changed,
+            stop,
         })
     }
 }
 
 impl Drop for OnlineWatch {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback("online", self.on_online.as_ref().unchecked_ref());
-        let _ = self.target.remove_event_listener_with_callback(
-            "offline",
-            self.on_offline.as_ref().unchecked_ref(),
-        );
+        let _ = self.stop.call0(&JsValue::UNDEFINED);
     }
 }
