@@ -6,7 +6,7 @@ use crate::browser::convert::object;
 use crate::browser::reader::{boolean, number, string, Reader};
 use crate::core::{Options, Protocols};
 use js_sys::Array;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Every option key, in the order they are written.
 const KEYS: [&str; 22] = [
@@ -76,9 +76,9 @@ fn protocols(r: &Reader) -> Option<Protocols> {
     if let Some(one) = value.as_string() {
         return Some(Protocols::One(one));
     }
-    let many = Array::is_array(&value)
-        .then(|| Array::from(&value).iter().map(|p| p.as_string()).collect())
-        .flatten();
+    let many = value
+        .dyn_ref::<Array>()
+        .and_then(|list| list.iter().map(|p| p.as_string()).collect());
     if many.is_none() {
         r.wrong("protocols", "a string or a list of strings", &value);
     }
