@@ -70,18 +70,30 @@ setup() {
 
 build() {
   step "build: wasm package -> extension/pkg (release)"
-  wasm-pack --quiet build --release --target web --mode no-install \
+  # No path of the build machine in the shipped module (panic locations).
+  RUSTFLAGS="--remap-path-prefix=$HOME/.cargo/registry/src=crates --remap-path-prefix=$ROOT=sw-websocket" \
+    wasm-pack --quiet build --release --target web --mode no-install \
     --out-dir extension/pkg --out-name sw_websocket
   rm -f extension/pkg/.gitignore
-  local wasm=extension/pkg/sw_websocket_bg.wasm before after
+  local wasm=extension/pkg/sw_websocket_bg.wasm before after js
   before=$(wc -c <"$wasm")
   # npm's binaryen: wasm-pack cannot download one and Debian's 108 breaks the module.
-  wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # wasm-bindgen's module starts from zeroed memory and keeps its data above
+  # 1 MiB, which is what --zero-filled-memory and --low-memory-unused assume.
+  wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-target-features \
+    --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
   after=$(wc -c <"$wasm")
   echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz ($(gzip -9c "$wasm" | wc -c) gzip)"
+  # The JS glue, minified (exported names and import keys stay as they are).
+  for js in extension/pkg/sw_websocket.js extension/pkg/snippets/*/src/browser/glue.js; do
+    terser "$js" --module --compress --mangle -o "$js.min"
+    mv "$js.min" "$js"
+  done
+  js=$(cat extension/pkg/sw_websocket.js extension/pkg/snippets/*/src/browser/glue.js | wc -c)
+  echo "js glue: $js bytes minified"
   step "build: test server"
   cargo build --quiet -p sw-test-server
 }

@@ -44,11 +44,12 @@ pub(crate) fn incoming(conn: &Connection, data: &JsValue) -> Incoming {
             || conn
                 .heartbeat_reply()
                 .is_some_and(|reply| text.as_string().as_deref() == Some(reply));
-        return match (protocol, text.as_string()) {
-            (false, _) => Incoming::InPlace { binary: false },
-            (true, Some(text)) => Incoming::Checked(Message::Text(text)),
-            (true, None) => Incoming::Ignored,
-        };
+        if !protocol {
+            return Incoming::InPlace { binary: false };
+        }
+        return text.as_string().map_or(Incoming::Ignored, |text| {
+            Incoming::Checked(Message::Text(text))
+        });
     }
     if data.is_instance_of::<ArrayBuffer>() {
         return Incoming::InPlace { binary: true };

@@ -106,6 +106,7 @@ async function openSw(key, url, options = {}) {
 }
 
 const extra = new Map(); // storageKey -> SwWebSocket, for the sockets beside the main one
+let raw = null; // the browser's own WebSocket of the throughput runs
 let busyTimer = null;
 
 const commands = {
@@ -127,10 +128,9 @@ const commands = {
   async throughput(sw, { impl, url, kind, size, count, mode }) {
     const data = payload(kind, size);
     if (impl === 'raw') {
-      const ws = await openRaw(url);
-      const ms = await echo(rawEndpoint(ws), data, count, mode);
-      ws.close(1000);
-      return { ms };
+      // Kept open across runs, like sw-websocket's socket.
+      raw ??= await openRaw(url);
+      return { ms: await echo(rawEndpoint(raw), data, count, mode) };
     }
     if (sw.status().state !== 'open') await next(sw, 'open');
     const failures = [];
