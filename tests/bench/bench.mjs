@@ -8,7 +8,7 @@ import { measureSize } from './size.mjs';
 import { report } from './report.mjs';
 
 const OUT = join(ROOT, 'target', 'bench');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7); // throughput runs per side, the best taken
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7); // throughput rounds (one run per side each)
 const STARTS = Number(process.env.BENCH_STARTS ?? 11); // worker starts per extension, median taken
 // BENCH_ONLY=throughput,startup runs some parts (for work on one figure); budgets of the rest are skipped.
 const ONLY = process.env.BENCH_ONLY?.split(',');
@@ -144,11 +144,13 @@ async function throughput(sw, url) {
           ms[impl].push(reply.ms);
         }
       }
-      // The best run of each side: on a 2-core machine the browser, the
-      // server and the scheduler add noise of their own to every run.
-      const rate = (list) => c.count / (Math.min(...list) / 1000);
-      const row = { case: c.name, mode, count: c.count, swPerSec: rate(ms.sw), rawPerSec: rate(ms.raw), ms };
-      row.ratio = row.swPerSec / row.rawPerSec;
+      // Each round runs both sides back to back (alternating who goes
+      // first), so a ratio compares runs made under the same conditions; on a
+      // 2-core machine the browser, the server and the scheduler make whole
+      // runs vary by 10-20%. The figure is the median of the rounds' ratios.
+      const rate = (list) => c.count / (median(list) / 1000);
+      const ratios = ms.sw.map((swMs, i) => ms.raw[i] / swMs);
+      const row = { case: c.name, mode, count: c.count, swPerSec: rate(ms.sw), rawPerSec: rate(ms.raw), ratio: median(ratios), ratios, ms };
       log(`throughput ${c.name} ${mode}: sw ${row.swPerSec.toFixed(0)}/s, raw ${row.rawPerSec.toFixed(0)}/s, ratio ${row.ratio.toFixed(3)}`);
       out.push(row);
     }
