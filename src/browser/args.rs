@@ -2,7 +2,7 @@
 
 use crate::browser::convert::type_name;
 use crate::browser::options::options_from_js;
-use crate::browser::reader::{Problem, Reader};
+use crate::browser::reader::read_object;
 use crate::browser::socket::describe;
 use crate::browser::store::Keys;
 use crate::core::{Error, Message, Options, SendOptions};
@@ -21,9 +21,7 @@ pub(crate) fn connect_args(url: &JsValue, options: JsValue) -> Result<(String, O
             type_name(&options)
         )));
     } else {
-        let problem = Problem::default();
-        let options = options_from_js(&Reader::new(options, String::new(), &problem));
-        problem.into_result(options).map_err(Error::InvalidOption)?
+        read_object(options, options_from_js).map_err(Error::InvalidOption)?
     };
     Ok((url, options))
 }

@@ -1,6 +1,5 @@
 //! Conversions at the JS boundary: values in, typed errors and plain objects out.
 
-use crate::browser::glue;
 use crate::core::{Error, Event, Message};
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -93,21 +92,16 @@ pub(crate) fn message_to_js(message: &Message) -> JsValue {
     }
 }
 
-/// The event's type name and the plain object handed to listeners.
-pub(crate) fn event_to_js(event: &Event) -> (&'static str, JsValue) {
-    match event {
+/// The event's type name and the plain object handed to listeners; `None`
+/// for a message, which the driver delivers itself (and remembers).
+pub(crate) fn event_to_js(event: &Event) -> Option<(&'static str, JsValue)> {
+    Some(match event {
         Event::State(state) => (
             "state",
             object(&[("type", "state".into()), ("state", state.as_str().into())]),
         ),
         Event::Open => ("open", object(&[("type", "open".into())])),
-        Event::Message(message) => (
-            "message",
-            glue::message_event(
-                &message_to_js(message),
-                matches!(message, Message::Binary(_)),
-            ),
-        ),
+        Event::Message(_) => return None,
         Event::Close(info) => (
             "close",
             object(&[
@@ -141,5 +135,5 @@ pub(crate) fn event_to_js(event: &Event) -> (&'static str, JsValue) {
             "error",
             object(&[("type", "error".into()), ("error", js_error(error))]),
         ),
-    }
+    })
 }

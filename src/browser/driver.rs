@@ -3,7 +3,7 @@
 //! the core borrowed).
 
 use crate::browser::clock::now;
-use crate::browser::convert::event_to_js;
+use crate::browser::convert::{event_to_js, message_to_js};
 use crate::browser::listeners::Listeners;
 use crate::browser::payload::{incoming, Incoming};
 use crate::browser::persist::{self, Pending};
@@ -12,7 +12,7 @@ use crate::browser::store::Keys;
 use crate::browser::{glue, online::OnlineWatch};
 use crate::core::{Action, Connection, Error, Event, Message, SendOptions, Timestamp};
 use gloo_timers::callback::Timeout;
-use js_sys::{ArrayBuffer, JsString};
+use js_sys::{ArrayBuffer, Function, JsString};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -22,8 +22,7 @@ use wasm_bindgen_futures::spawn_local;
 
 /// How many received messages the driver remembers for `received()`.
 pub(crate) const RECENT_LIMIT: usize = 50;
-/// Longest text kept per remembered message, in chars (UTF-16 units for
-/// texts kept as JS values).
+/// Longest text kept per remembered message, in UTF-16 units.
 const RECENT_TEXT_CHARS: usize = 1000;
 
 /// A received message as remembered for `received()`.
@@ -47,6 +46,23 @@ pub(crate) struct Inner {
     socket: Option<Socket>,
     timer: Option<(Timestamp, Timeout)>,
     online: Option<OnlineWatch>,
+}
+
+impl Inner {
+    /// Hands a message to the socket; a socket that is gone or throws is an error.
+    fn hand_to_socket(&mut self, send: impl FnOnce(&Socket) -> Result<(), String>) {
+        if !matches!(self.socket.as_ref().map(send), Some(Ok(()))) {
+            self.conn.handle_error(now());
+        }
+    }
+
+    /// Remembers a received message (`data` as listeners get it) and returns
+    /// the listener calls for it, if there are listeners.
+    fn deliver(&mut self, data: &JsValue, binary: bool) -> Option<(Vec<Function>, JsValue)> {
+        remember(&mut self.recent, recent_of(data, binary));
+        let listeners = self.listeners.of("message");
+        (!listeners.is_empty()).then(|| (listeners, glue::message_event(data, binary)))
+    }
 }
 
 /// A shared handle on the core and its I/O.
@@ -116,10 +132,7 @@ impl Driver {
             {
                 return Ok(false);
             }
-            let sent = inner.socket.as_ref().map(|s| s.send_value(data));
-            if !matches!(sent, Some(Ok(()))) {
-                inner.conn.handle_error(now());
-            }
+            inner.hand_to_socket(|s| s.send_value(data));
             Ok(true)
         })?
     }
@@ -138,7 +151,7 @@ pub(crate) fn drive(cell: &Rc<RefCell<Inner>>) {
 }
 
 /// Listener calls to make, in order: the functions and the event object.
-type Dispatch = Vec<(Vec<js_sys::Function>, JsValue)>;
+type Dispatch = Vec<(Vec<Function>, JsValue)>;
 
 /// [`drive`], with `dispatch` (events the shell made itself) going first.
 fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Dispatch) {
@@ -155,9 +168,13 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Dispatch) {
                 break;
             };
             if let Event::Message(message) = &event {
-                remember(&mut inner.recent, recent_of(message));
+                let binary = matches!(message, Message::Binary(_));
+                dispatch.extend(inner.deliver(&message_to_js(message), binary));
+                continue;
             }
-            let (kind, value) = event_to_js(&event);
+            let Some((kind, value)) = event_to_js(&event) else {
+                continue;
+            };
             let listeners = inner.listeners.of(kind);
             if !listeners.is_empty() {
                 dispatch.push((listeners, value));
@@ -186,12 +203,7 @@ fn execute(cell: &Rc<RefCell<Inner>>, inner: &mut Inner, action: Action) {
                 Err(message) => inner.conn.handle_open_failed(now(), &message),
             }
         }
-        Action::Send(message) => {
-            let sent = inner.socket.as_ref().map(|s| s.send(&message));
-            if !matches!(sent, Some(Ok(()))) {
-                inner.conn.handle_error(now());
-            }
-        }
+        Action::Send(message) => inner.hand_to_socket(|s| s.send(&message)),
         Action::Close { code, reason } => {
             if let Some(socket) = &inner.socket {
                 if socket.close(code, &reason).is_err() {
@@ -249,11 +261,7 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
             SocketEvent::Message(data) => match incoming(&inner.conn, &data) {
                 Incoming::InPlace { binary } => {
                     if inner.conn.handle_message_in_place(now) {
-                        remember(&mut inner.recent, recent_in_place(&data, binary));
-                        let listeners = inner.listeners.of("message");
-                        if !listeners.is_empty() {
-                            dispatch.push((listeners, glue::message_event(&data, binary)));
-                        }
+                        dispatch.extend(inner.deliver(&data, binary));
                     }
                 }
                 Incoming::Checked(message) => inner.conn.handle_message(now, message),
@@ -303,47 +311,25 @@ fn remember(recent: &mut VecDeque<Recent>, entry: Recent) {
     recent.push_back(entry);
 }
 
-/// A copied message as remembered: only the head of a long text.
-fn recent_of(message: &Message) -> Recent {
-    match message {
-        // Find the head's end without scanning a large text.
-        Message::Text(text) => {
-            let end = text
-                .char_indices()
-                .nth(RECENT_TEXT_CHARS)
-                .map_or(text.len(), |(i, _)| i);
-            let head = text.get(..end).unwrap_or_default();
-            Recent {
-                at: now(),
-                text: Some(JsValue::from_str(head)),
-                length: text.encode_utf16().count(),
-            }
+/// A received message as remembered: a short text as it is (no copy), the
+/// head of a long one copied out (a slice would keep it all alive).
+fn recent_of(data: &JsValue, binary: bool) -> Recent {
+    let (text, length) = match data.dyn_ref::<JsString>() {
+        Some(text) if !binary => {
+            let length = text.length() as usize;
+            let kept = if length <= RECENT_TEXT_CHARS {
+                Some(data.clone())
+            } else {
+                text.substring(0, RECENT_TEXT_CHARS as u32)
+                    .as_string()
+                    .map(|head| JsValue::from_str(&head))
+            };
+            (kept, length)
         }
-        Message::Binary(bytes) => Recent {
-            at: now(),
-            text: None,
-            length: bytes.len(),
-        },
-    }
-}
-
-/// A message kept as a JS value, as remembered: a short text as it is (no
-/// copy), the head of a long one copied out (a slice would keep it all alive).
-fn recent_in_place(data: &JsValue, binary: bool) -> Recent {
-    let length = if binary {
-        data.dyn_ref::<ArrayBuffer>()
-            .map_or(0, |b| b.byte_length() as usize)
-    } else {
-        data.dyn_ref::<JsString>()
-            .map_or(0, |t| t.length() as usize)
-    };
-    let text = match data.dyn_ref::<JsString>() {
-        Some(_) if length <= RECENT_TEXT_CHARS => Some(data.clone()),
-        Some(long) => long
-            .substring(0, RECENT_TEXT_CHARS as u32)
-            .as_string()
-            .map(|head| JsValue::from_str(&head)),
-        None => None,
+        _ => {
+            let bytes = data.dyn_ref::<ArrayBuffer>().map_or(0, |b| b.byte_length());
+            (None, bytes as usize)
+        }
     };
     Recent {
         at: now(),

@@ -38,24 +38,22 @@ extern "C" {
     pub(crate) fn sent_now() -> Promise;
 }
 
-async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, Error> {
-    let promise = promise.map_err(|e| Error::Storage(describe(&e)))?;
-    JsFuture::from(promise)
-        .await
-        .map_err(|e| Error::Storage(describe(&e)))
-}
-
-/// The stored value (`undefined` when absent). The read starts at the call,
-/// not at the first poll: two reads started one after the other overlap.
-pub(crate) fn get(area: &str, key: &str) -> impl Future<Output = Result<JsValue, Error>> {
-    // Observed from the start, so a failure is never an unhandled rejection.
-    let started = storage_get(area, key).map(JsFuture::from);
+/// The promise's outcome as a typed result. Observed from the call on, not
+/// from the first poll: a failure is never an unhandled rejection, and two
+/// calls made one after the other run at once.
+fn settle(promise: Result<Promise, JsValue>) -> impl Future<Output = Result<JsValue, Error>> {
+    let started = promise.map(JsFuture::from);
     async move {
         started
             .map_err(|e| Error::Storage(describe(&e)))?
             .await
             .map_err(|e| Error::Storage(describe(&e)))
     }
+}
+
+/// The stored value (`undefined` when absent).
+pub(crate) fn get(area: &str, key: &str) -> impl Future<Output = Result<JsValue, Error>> {
+    settle(storage_get(area, key))
 }
 
 pub(crate) async fn set(area: &str, key: &str, value: &JsValue) -> Result<(), Error> {

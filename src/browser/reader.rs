@@ -18,22 +18,29 @@ const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 /// The first problem met while reading, shared by the readers of one value.
 #[derive(Default)]
-pub(crate) struct Problem(Cell<Option<String>>);
+struct Problem(Cell<Option<String>>);
 
 impl Problem {
     /// Notes `why` unless a problem was noted before.
-    pub(crate) fn note(&self, why: String) {
+    fn note(&self, why: String) {
         let first = self.0.take();
         self.0.set(first.or(Some(why)));
     }
 
     /// `value`, or the first problem.
-    pub(crate) fn into_result<T>(self, value: T) -> Result<T, String> {
+    fn into_result<T>(self, value: T) -> Result<T, String> {
         match self.0.into_inner() {
             None => Ok(value),
             Some(why) => Err(why),
         }
     }
+}
+
+/// Reads `value` as an object through `read`: the value, or the first problem.
+pub(crate) fn read_object<T>(value: JsValue, read: impl FnOnce(&Reader) -> T) -> Result<T, String> {
+    let problem = Problem::default();
+    let value = read(&Reader::new(value, String::new(), &problem));
+    problem.into_result(value)
 }
 
 /// An object being read. `path` names it in errors (`""` for the top level).
@@ -46,7 +53,7 @@ pub(crate) struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// `value` as an object to read: not null, not an array (else a problem,
     /// and every field reads as absent).
-    pub(crate) fn new(value: JsValue, path: String, problem: &'a Problem) -> Reader<'a> {
+    fn new(value: JsValue, path: String, problem: &'a Problem) -> Reader<'a> {
         let value = if value.is_object() && !Array::is_array(&value) {
             value
         } else {
@@ -107,6 +114,17 @@ impl<'a> Reader<'a> {
             .filter(|v| !v.is_undefined() && !v.is_null())
     }
 
+    /// The object at `key`, to read (absent reads as a problem, like any non-object).
+    pub(crate) fn object(&self, key: &str) -> Reader<'a> {
+        let value = self.get(key).unwrap_or(JsValue::UNDEFINED);
+        Reader::new(value, self.name(key), self.problem)
+    }
+
+    /// Notes "`key` is missing".
+    pub(crate) fn missing(&self, key: &str) {
+        self.problem.note(format!("{} is missing", self.name(key)));
+    }
+
     /// Notes "`key` must be `expected`, not ...".
     pub(crate) fn wrong(&self, key: &str, expected: &str, value: &JsValue) {
         self.problem.note(wrong(&self.name(key), expected, value));
@@ -135,15 +153,10 @@ impl<'a> Reader<'a> {
         read: fn(&JsValue) -> Option<T>,
         expected: &str,
     ) -> T {
-        let Some(value) = self.get(key) else {
-            self.problem.note(format!("{} is missing", self.name(key)));
-            return T::default();
-        };
-        let read = read(&value);
-        if read.is_none() {
-            self.wrong(key, expected, &value);
+        if self.get(key).is_none() {
+            self.missing(key);
         }
-        read.unwrap_or_default()
+        self.opt(key, read, expected).unwrap_or_default()
     }
 
     /// The list at `key`, each item through `item`; `None` when absent.

@@ -5,7 +5,7 @@
 use crate::browser::convert::object;
 use crate::browser::options::{options_from_js, options_to_js};
 use crate::browser::reader::{
-    boolean, js_number, or_null, string, whole, whole_u16, whole_u32, Item, Problem, Reader,
+    boolean, js_number, or_null, read_object, string, whole, whole_u16, whole_u32, Item, Reader,
 };
 use crate::core::{CloseInfo, Counters, ErrorInfo, Snapshot, SnapshotV1, Status, StoredMessage};
 use wasm_bindgen::JsValue;
@@ -32,54 +32,45 @@ const WHOLE: &str = "a non-negative whole number";
 
 /// Reads a version 2 snapshot.
 pub(crate) fn snapshot_from_js(raw: &JsValue) -> Result<Snapshot, String> {
-    let problem = Problem::default();
-    let r = Reader::new(raw.clone(), String::new(), &problem);
-    r.only(&SNAPSHOT_KEYS);
-    let object = |key: &str| r.get(key).unwrap_or(JsValue::UNDEFINED);
-    let snapshot = Snapshot {
-        version: r.req("version", whole_u32, WHOLE),
-        intent: r.req("intent", string, STRING),
-        url: r.opt("url", string, STRING),
-        options: options_from_js(&Reader::new(object("options"), "options".into(), &problem)),
-        attempt: r.req("attempt", whole_u32, WHOLE),
-        next_attempt_at: r.opt("nextAttemptAt", whole, WHOLE),
-        gave_up: r.req("gaveUp", boolean, BOOL),
-        counters: counters_from_js(&Reader::new(
-            object("counters"),
-            "counters".into(),
-            &problem,
-        )),
-        next_id: r.req("nextId", whole, WHOLE),
-        outbox: r.list("outbox", stored_message).unwrap_or_else(|| {
-            problem.note("outbox is missing".into());
-            Vec::new()
-        }),
-        last_close: r.nested("lastClose", |c| CloseInfo {
-            code: c.req("code", whole_u16, "a close code"),
-            reason: c.req("reason", string, STRING),
-            was_clean: c.req("wasClean", boolean, BOOL),
-        }),
-        last_error: r.nested("lastError", |e| ErrorInfo {
-            kind: e.req("kind", string, STRING),
-            message: e.req("message", string, STRING),
-        }),
-    };
-    problem.into_result(snapshot)
+    read_object(raw.clone(), |r| {
+        r.only(&SNAPSHOT_KEYS);
+        Snapshot {
+            version: r.req("version", whole_u32, WHOLE),
+            intent: r.req("intent", string, STRING),
+            url: r.opt("url", string, STRING),
+            options: options_from_js(&r.object("options")),
+            attempt: r.req("attempt", whole_u32, WHOLE),
+            next_attempt_at: r.opt("nextAttemptAt", whole, WHOLE),
+            gave_up: r.req("gaveUp", boolean, BOOL),
+            counters: counters_from_js(&r.object("counters")),
+            next_id: r.req("nextId", whole, WHOLE),
+            outbox: r.list("outbox", stored_message).unwrap_or_else(|| {
+                r.missing("outbox");
+                Vec::new()
+            }),
+            last_close: r.nested("lastClose", |c| CloseInfo {
+                code: c.req("code", whole_u16, "a close code"),
+                reason: c.req("reason", string, STRING),
+                was_clean: c.req("wasClean", boolean, BOOL),
+            }),
+            last_error: r.nested("lastError", |e| ErrorInfo {
+                kind: e.req("kind", string, STRING),
+                message: e.req("message", string, STRING),
+            }),
+        }
+    })
 }
 
 /// Reads the first, pre-release layout (unknown keys ignored, as its derive does).
 pub(crate) fn snapshot_v1_from_js(raw: &JsValue) -> Result<SnapshotV1, String> {
-    let problem = Problem::default();
-    let r = Reader::new(raw.clone(), String::new(), &problem);
-    let snapshot = SnapshotV1 {
+    read_object(raw.clone(), |r| SnapshotV1 {
         version: r.req("version", whole_u32, WHOLE),
         intent: r.req("intent", string, STRING),
         url: r.opt("url", string, STRING),
         outbox: r
             .list("outbox", |item| item.read(string, STRING))
             .unwrap_or_default(),
-    };
-    problem.into_result(snapshot)
+    })
 }
 
 /// Counters: a missing one is 0, unknown keys are ignored (as the derive does).

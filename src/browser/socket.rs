@@ -99,7 +99,6 @@ impl Socket {
         .map_err(|e| describe(&e))
     }
 
-    /// Starts the closing handshake.
     /// Sends a string, ArrayBuffer or view as it is (see `payload::sendable`).
     pub(crate) fn send_value(&self, data: &JsValue) -> Result<(), String> {
         self.ws
@@ -108,6 +107,7 @@ impl Socket {
             .map_err(|e| describe(&e))
     }
 
+    /// Starts the closing handshake.
     pub(crate) fn close(&self, code: u16, reason: &str) -> Result<(), String> {
         self.ws
             .close_with_code_and_reason(code, reason)

@@ -10,7 +10,7 @@ export const BUDGETS = [
     name: `binary 64 KiB ${mode}: throughput vs raw`, min: 0.95, part: 'throughput',
     value: (r) => r.throughput.find((t) => t.case === 'binary 64 KiB' && t.mode === mode).ratio,
   })),
-  { name: 'start-up to open vs plain JS twin (server 40 ms away)', max: 1.25, part: 'startup', value: (r) => r.startup.distant.ratio },
+  { name: 'start-up to open vs plain JS twin, distant server', max: 1.25, part: 'startup', value: (r) => r.startup.distant.ratio },
   { name: '.wasm + JS glue, gzip KiB', max: 60, part: 'size', value: (r) => r.size.total.gzip / 1024 },
   { name: 'keepalive frames/min under traffic', max: 0, part: 'keepalive', value: (r) => r.keepalive.busyPerMinute },
   { name: '16 MiB round trip byte-exact', min: 1, part: 'big', value: (r) => Number(r.big.exact) },
