@@ -87,12 +87,15 @@ build() {
   mv "$wasm.opt" "$wasm"
   after=$(wc -c <"$wasm")
   echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz ($(gzip -9c "$wasm" | wc -c) gzip)"
+  # The service-worker entry point and its types, then the npm package.json.
+  cp src/browser/worker.js src/browser/worker.d.ts extension/pkg/
+  node tools/package-json.mjs extension/pkg
   # The JS glue, minified (exported names and import keys stay as they are).
-  for js in extension/pkg/sw_websocket.js extension/pkg/snippets/*/src/browser/glue.js; do
+  for js in extension/pkg/sw_websocket.js extension/pkg/worker.js extension/pkg/snippets/*/src/browser/glue.js; do
     terser "$js" --module --compress --mangle -o "$js.min"
     mv "$js.min" "$js"
   done
-  js=$(cat extension/pkg/sw_websocket.js extension/pkg/snippets/*/src/browser/glue.js | wc -c)
+  js=$(cat extension/pkg/sw_websocket.js extension/pkg/worker.js extension/pkg/snippets/*/src/browser/glue.js | wc -c)
   echo "js glue: $js bytes minified"
   step "build: test server"
   cargo build --quiet -p sw-test-server

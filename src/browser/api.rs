@@ -28,7 +28,9 @@ impl SwWebSocket {
     /// `resume()`. `settings`: `{storageKey = "sw-websocket", storageArea =
     /// "local" | "session" | "none"}`; "none" keeps everything in memory.
     #[wasm_bindgen(constructor)]
-    pub fn new(settings: JsValue) -> Result<SwWebSocket, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketSettings")] settings: JsValue,
+    ) -> Result<SwWebSocket, JsValue> {
         let keys = keys_from(&settings).map_err(|e| js_error(&e))?;
         Ok(SwWebSocket {
             driver: Driver::new(keys),
@@ -39,6 +41,7 @@ impl SwWebSocket {
     /// `connect`. Call it once at worker start; resolves the status. A corrupt
     /// snapshot becomes an error event, is kept under `KEY:quarantine` and is
     /// replaced; nothing throws.
+    #[wasm_bindgen(unchecked_return_type = "SwWebSocketStatus")]
     pub async fn resume(&self) -> JsValue {
         let keys = match self.driver.read(|i| (i.resumed, i.keys.clone())) {
             Ok((false, keys)) => keys,
@@ -88,7 +91,11 @@ impl SwWebSocket {
 
     /// Opens a connection to `url` (`wss://`, or `ws://` to loopback) with
     /// `options` (see the README): throws on a bad URL or option.
-    pub fn connect(&self, url: JsValue, options: JsValue) -> Result<(), JsValue> {
+    pub fn connect(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketOptions")] options: JsValue,
+    ) -> Result<(), JsValue> {
         self.try_connect(&url, options).map_err(|e| js_error(&e))
     }
 
@@ -96,7 +103,12 @@ impl SwWebSocket {
     /// once the open socket has it, or `{queued: true, id}` once it is in the
     /// outbox in storage; rejects with a typed error otherwise. `options`:
     /// `{reliable}` overrides the connection's reliable mode for this message.
-    pub fn send(&self, data: JsValue, options: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<SwWebSocketSendResult>")]
+    pub fn send(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SwWebSocketData")] data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketSendOptions")] options: JsValue,
+    ) -> Promise {
         let how = match send_options(&options, false) {
             Ok(how) => how,
             Err(e) => return Promise::reject(&js_error(&e)),
@@ -117,8 +129,12 @@ impl SwWebSocket {
 
     /// Sends `JSON.stringify(value)` as a text message (embedded as JSON in
     /// reliable frames).
-    #[wasm_bindgen(js_name = sendJson)]
-    pub fn send_json(&self, value: JsValue, options: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = sendJson, unchecked_return_type = "Promise<SwWebSocketSendResult>")]
+    pub fn send_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketSendOptions")] options: JsValue,
+    ) -> Promise {
         match (json_text(&value), send_options(&options, true)) {
             (Ok(message), Ok(how)) => self.send_message(message, how),
             (Err(e), _) | (_, Err(e)) => Promise::reject(&js_error(&e)),
@@ -126,6 +142,7 @@ impl SwWebSocket {
     }
 
     /// The outbox: `[{id, type, bytes, reliable}]`, in order.
+    #[wasm_bindgen(unchecked_return_type = "SwWebSocketOutboxEntry[]")]
     pub fn outbox(&self) -> Array {
         self.driver
             .read(|inner| {
@@ -161,7 +178,10 @@ impl SwWebSocket {
     /// Hands a `chrome.alarms` alarm to the socket; `true` if it was one of its
     /// own (the watchdog or a reconnect wake-up).
     #[wasm_bindgen(js_name = handleAlarm)]
-    pub fn handle_alarm(&self, alarm: JsValue) -> bool {
+    pub fn handle_alarm(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ name: string }")] alarm: JsValue,
+    ) -> bool {
         let name = js_sys::Reflect::get(&alarm, &"name".into())
             .ok()
             .and_then(|n| n.as_string())
@@ -180,19 +200,25 @@ impl SwWebSocket {
 
     /// Closes with `code` (1000 or 3000-4999, default 1000) and a `reason` of
     /// at most 123 UTF-8 bytes; throws before anything happens if either is bad.
-    pub fn close(&self, code: JsValue, reason: JsValue) -> Result<(), JsValue> {
+    pub fn close(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] code: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] reason: JsValue,
+    ) -> Result<(), JsValue> {
         self.try_close(&code, &reason).map_err(|e| js_error(&e))
     }
 
     /// The state, counters, last error and last close, as a plain object.
+    #[wasm_bindgen(unchecked_return_type = "SwWebSocketStatus")]
     pub fn status(&self) -> JsValue {
         self.driver
             .read(|inner| status_to_js(&inner.conn.status()))
             .unwrap_or(JsValue::NULL)
     }
 
-    /// Adds a listener for "open", "message", "close", "error" or "state".
-    #[wasm_bindgen(js_name = addEventListener)]
+    /// Adds a listener for "open", "message", "close", "error", "state",
+    /// "ack" or "gave_up"; the same function twice is kept once.
+    #[wasm_bindgen(js_name = addEventListener, skip_typescript)]
     pub fn add_event_listener(&self, kind: &str, listener: Function) -> Result<(), JsValue> {
         self.driver
             .with(|inner| inner.listeners.add(kind, listener))
@@ -201,7 +227,7 @@ impl SwWebSocket {
     }
 
     /// Removes a listener added with `addEventListener`.
-    #[wasm_bindgen(js_name = removeEventListener)]
+    #[wasm_bindgen(js_name = removeEventListener, skip_typescript)]
     pub fn remove_event_listener(&self, kind: &str, listener: Function) -> Result<(), JsValue> {
         self.driver
             .with(|inner| inner.listeners.remove(kind, &listener))
@@ -212,6 +238,7 @@ impl SwWebSocket {
     /// The last received messages (at most `limit`, newest last), each
     /// `{at, type: "text", data, length}` (the first 1000 UTF-16 units of
     /// `data`; `length` of the whole) or `{at, type: "binary", bytes}`.
+    #[wasm_bindgen(unchecked_return_type = "SwWebSocketReceived[]")]
     pub fn received(&self, limit: Option<u32>) -> Array {
         let limit = limit.unwrap_or(u32::MAX) as usize;
         self.driver
@@ -243,8 +270,11 @@ impl SwWebSocket {
 
     /// Answers one request of the demo message protocol (see the README):
     /// resolves `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
-    #[wasm_bindgen(js_name = handleCommand)]
-    pub fn handle_command(&self, request: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = handleCommand, unchecked_return_type = "Promise<SwWebSocketReply>")]
+    pub fn handle_command(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] request: JsValue,
+    ) -> Promise {
         crate::browser::commands::handle(self, &request)
     }
 }
@@ -253,7 +283,10 @@ impl SwWebSocket {
 /// `get/set/remove` like a storage area: for tests and pages without the
 /// extension APIs. Pass `null` to go back to `chrome.storage`.
 #[wasm_bindgen(js_name = setStorageAreas)]
-pub fn set_storage_areas(areas: JsValue) {
+pub fn set_storage_areas(
+    #[wasm_bindgen(unchecked_param_type = "{ local?: unknown; session?: unknown } | null")]
+    areas: JsValue,
+) {
     crate::browser::glue::use_storage_areas(&areas);
 }
 

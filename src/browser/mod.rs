@@ -17,5 +17,6 @@ mod reader;
 mod snapshot;
 mod socket;
 mod store;
+mod types;
 
 pub use api::{set_storage_areas, SwWebSocket};

@@ -1,0 +1,184 @@
+//! TypeScript declarations for the values the JS API takes and gives.
+//!
+//! wasm-bindgen types every `JsValue` as `any`; the methods in `api.rs` name
+//! these interfaces instead (`unchecked_param_type`/`unchecked_return_type`),
+//! and the event listener methods get generic signatures here, merged into
+//! the generated `SwWebSocket` class.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Settings of `new SwWebSocket(settings)`: where the state is kept. */
+export interface SwWebSocketSettings {
+  /** The storage key (and alarm name prefix); default "sw-websocket". */
+  storageKey?: string;
+  /** The `chrome.storage` area; "none" keeps everything in memory. Default "local". */
+  storageArea?: "local" | "session" | "none";
+}
+
+/** Options of `connect(url, options)`. Unknown keys are an `invalid_option` error. */
+export interface SwWebSocketOptions {
+  keepalive?: boolean;
+  /** 1000 to 29000; default 20000. */
+  keepaliveMs?: number;
+  keepaliveMessage?: string;
+  heartbeatReply?: string;
+  heartbeatTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  closeTimeoutMs?: number;
+  maxMessageBytes?: number;
+  protocols?: string | string[];
+  reconnect?: boolean;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  minUptimeMs?: number;
+  maxRetries?: number;
+  fatalCloseCodes?: number[];
+  watchdog?: boolean;
+  watchdogMs?: number;
+  maxOutboxMessages?: number;
+  maxOutboxBytes?: number;
+  reliable?: boolean;
+  /** Kept only in `chrome.storage.session`, never in `local`, the status or logs. */
+  authToken?: string;
+  authQueryParam?: string;
+}
+
+/** Options of one `send()`. */
+export interface SwWebSocketSendOptions {
+  /** Keep it until the server acknowledges it; resend after a reconnect. */
+  reliable?: boolean;
+}
+
+/** What a `send()` resolves to. */
+export interface SwWebSocketSendResult {
+  /** `true`: in the outbox (in storage), sent when a socket opens. */
+  queued: boolean;
+  /** The message id, for queued and reliable messages. */
+  id?: number;
+}
+
+/** Anything `send()` takes. */
+export type SwWebSocketData = string | ArrayBuffer | ArrayBufferView;
+
+/** The connection states. */
+export type SwWebSocketState =
+  | "idle" | "connecting" | "open" | "closing" | "backoff" | "closed" | "gave_up";
+
+/** The `kind` of every error the library gives. */
+export type SwWebSocketErrorKind =
+  | "invalid_url" | "insecure_url" | "invalid_option" | "invalid_close_code"
+  | "close_reason_too_long" | "invalid_message" | "message_too_large"
+  | "already_connected" | "not_open" | "outbox_full" | "storage"
+  | "corrupt_snapshot" | "heartbeat_timeout" | "gave_up" | "socket"
+  | "connect_timeout" | "invalid_command" | "reentrant";
+
+/** Every thrown or rejected error: an `Error` named "SwWebSocketError". */
+export interface SwWebSocketError extends Error {
+  name: "SwWebSocketError";
+  kind: SwWebSocketErrorKind;
+}
+
+/** An error as plain data (in the status and command replies). */
+export interface SwWebSocketErrorInfo {
+  kind: SwWebSocketErrorKind;
+  message: string;
+}
+
+/** How a socket closed. */
+export interface SwWebSocketCloseInfo {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+}
+
+/** `status()`: a plain object, kept across worker restarts. */
+export interface SwWebSocketStatus {
+  state: SwWebSocketState;
+  /** What the caller asked for last. */
+  intent: "open" | "closed";
+  url: string | null;
+  workerStarts: number;
+  connects: number;
+  reconnects: number;
+  sent: number;
+  received: number;
+  keepalives: number;
+  outbox: number;
+  outboxBytes: number;
+  /** Failed attempts since the last stable connection. */
+  attempt: number;
+  /** While in backoff: when the next attempt is due, ms since the epoch. */
+  nextAttemptAt: number | null;
+  lastError: SwWebSocketErrorInfo | null;
+  lastClose: SwWebSocketCloseInfo | null;
+  /** While open: when the socket opened, ms since the epoch. */
+  openedAt: number | null;
+}
+
+/** One waiting message of `outbox()`. */
+export interface SwWebSocketOutboxEntry {
+  id: number;
+  type: "text" | "json" | "binary";
+  bytes: number;
+  reliable: boolean;
+}
+
+/** One message of `received()`; texts are cut at 1000 UTF-16 units. */
+export type SwWebSocketReceived =
+  | { at: number; type: "text"; data: string; length: number }
+  | { at: number; type: "binary"; bytes: number };
+
+/** The events, by type. */
+export interface SwWebSocketEventMap {
+  open: { type: "open" };
+  message: { type: "message"; data: string | ArrayBuffer; binary: boolean };
+  close: { type: "close"; code: number; reason: string; wasClean: boolean };
+  error: { type: "error"; error: SwWebSocketError };
+  state: { type: "state"; state: SwWebSocketState };
+  /** The server acknowledged every reliable message up to `id`. */
+  ack: { type: "ack"; id: number };
+  /** The retry limit ran out; the last close. */
+  gave_up: { type: "gave_up"; code: number | null; reason: string | null };
+}
+
+/** Any event. */
+export type SwWebSocketEvent = SwWebSocketEventMap[keyof SwWebSocketEventMap];
+
+/** A request of the demo message protocol (`handleCommand`). */
+export type SwWebSocketCommand =
+  | { cmd: "status" }
+  | { cmd: "connect"; url: string; options?: SwWebSocketOptions }
+  | { cmd: "send"; data: unknown; reliable?: boolean }
+  | { cmd: "close"; code?: number; reason?: string }
+  | { cmd: "received"; limit?: number }
+  | { cmd: "outbox" }
+  | { cmd: "clearOutbox" };
+
+/** A reply of `handleCommand`: never a rejection. */
+export type SwWebSocketReply =
+  | {
+      ok: true;
+      status?: SwWebSocketStatus;
+      queued?: boolean;
+      id?: number;
+      messages?: SwWebSocketReceived[];
+      outbox?: SwWebSocketOutboxEntry[];
+      cleared?: number;
+    }
+  | { ok: false; error: SwWebSocketErrorInfo };
+
+export interface SwWebSocket {
+  /** Adds a listener; the same function twice is kept once. */
+  addEventListener<K extends keyof SwWebSocketEventMap>(
+    type: K,
+    listener: (event: SwWebSocketEventMap[K]) => void,
+  ): void;
+  /** Removes a listener added with `addEventListener`. */
+  removeEventListener<K extends keyof SwWebSocketEventMap>(
+    type: K,
+    listener: (event: SwWebSocketEventMap[K]) => void,
+  ): void;
+}
+"#;

@@ -1,0 +1,70 @@
+// Types of sw-websocket's service-worker entry point (worker.js).
+import type {
+  SwWebSocket,
+  SwWebSocketData,
+  SwWebSocketEventMap,
+  SwWebSocketOptions,
+  SwWebSocketOutboxEntry,
+  SwWebSocketReceived,
+  SwWebSocketReply,
+  SwWebSocketSendOptions,
+  SwWebSocketSendResult,
+  SwWebSocketSettings,
+  SwWebSocketStatus,
+} from './sw_websocket.js';
+
+export type * from './sw_websocket.js';
+export { SwWebSocket } from './sw_websocket.js';
+
+/** Settings of `start()`. Unknown keys throw a `TypeError` with `kind` "invalid_option". */
+export interface StartSettings extends SwWebSocketSettings {
+  /**
+   * Keep connected to this URL whenever the worker runs: after `resume()`,
+   * `connect(url, options)` unless the stored connection already has this URL.
+   * Leave it out to call `connect()` and `close()` yourself.
+   */
+  url?: string;
+  /** Options of that `connect()`. */
+  options?: SwWebSocketOptions;
+  /**
+   * Answer the message protocol (`{cmd: ...}` requests, see `handleCommand`)
+   * from this extension's own pages; content scripts and other extensions get
+   * no answer. Default `false`.
+   */
+  commands?: boolean;
+}
+
+/** The socket of one `start()`: usable at once; every call waits until the module is ready. */
+export interface StartedSocket {
+  /** Resolves with the `SwWebSocket` once the module is loaded and `resume()` is done. */
+  readonly ready: Promise<SwWebSocket>;
+  /** The `SwWebSocket` once ready, else `null`. */
+  readonly socket: SwWebSocket | null;
+  /** Listeners added before `ready` are attached before `resume()`, so they miss no event. */
+  addEventListener<K extends keyof SwWebSocketEventMap>(
+    type: K,
+    listener: (event: SwWebSocketEventMap[K]) => void,
+  ): void;
+  removeEventListener<K extends keyof SwWebSocketEventMap>(
+    type: K,
+    listener: (event: SwWebSocketEventMap[K]) => void,
+  ): void;
+  connect(url: string, options?: SwWebSocketOptions): Promise<void>;
+  send(data: SwWebSocketData, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
+  sendJson(value: unknown, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
+  close(code?: number, reason?: string): Promise<void>;
+  status(): Promise<SwWebSocketStatus>;
+  outbox(): Promise<SwWebSocketOutboxEntry[]>;
+  clearOutbox(): Promise<number>;
+  received(limit?: number): Promise<SwWebSocketReceived[]>;
+  /** Answers one request of the message protocol; never rejects. */
+  handleCommand(request: unknown): Promise<SwWebSocketReply>;
+}
+
+/**
+ * Starts one socket in this service worker: call it at the top level, once per
+ * storage key. Registers `chrome.alarms.onAlarm`, `chrome.runtime.onStartup`,
+ * `onInstalled` and (with `commands`) `onMessage` listeners, loads the wasm
+ * module and resumes the stored connection.
+ */
+export function start(settings?: StartSettings): StartedSocket;
