@@ -8,6 +8,8 @@
 #                      extension connected to it; prints its status until Ctrl-C
 #   ./build.sh bench   setup, build (release), then sw-websocket against the raw
 #                      WebSocket and a plain JS twin; exits non-zero on a failed budget
+#   ./build.sh package setup, build, then dist/: the demo extension as a zip for the
+#                      Chrome Web Store and the npm tarball of the package
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -62,7 +64,7 @@ setup() {
     apt_install "${missing[@]}"
   fi
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    step "setup: installing node modules (puppeteer-core, binaryen)"
+    step "setup: installing node modules (puppeteer-core, binaryen, terser, typescript)"
     PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   fi
   echo "tools ready: $(wasm-pack --version), wasm-bindgen $want, $(chromium --version 2>/dev/null | head -1), node $(node --version)"
@@ -101,6 +103,44 @@ build() {
   cargo build --quiet -p sw-test-server
 }
 
+# The release version: Cargo.toml's, which the demo's manifest.json must carry too.
+version() {
+  local cargo manifest
+  cargo=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+  manifest=$(node -p "require('./extension/manifest.json').version")
+  [ "$cargo" = "$manifest" ] || die "version $cargo in Cargo.toml but $manifest in extension/manifest.json"
+  echo "$cargo"
+}
+
+# dist/: the demo extension zipped for the Chrome Web Store (no types, no npm
+# files, no source maps: none are built) and the npm tarball of extension/pkg.
+package() {
+  step "package: dist/"
+  local v zipfile
+  v=$(version)
+  rm -rf dist && mkdir -p dist
+  zipfile="$ROOT/dist/sw-websocket-extension-$v.zip"
+  (cd extension && zip -q -X -r "$zipfile" . -x 'pkg/*.d.ts' 'pkg/package.json' 'pkg/README.md' '*.map' '.*')
+  unzip -l "$zipfile" | grep -q ' manifest.json$' || die "the zip has no manifest.json"
+  npm pack ./extension/pkg --pack-destination dist --silent >/dev/null
+  [ -f "dist/sw-websocket-$v.tgz" ] || die "npm pack wrote no dist/sw-websocket-$v.tgz"
+  for f in dist/*; do echo "$f: $(wc -c <"$f") bytes"; done
+}
+
+# Installs the npm tarball the way the README tells a user, into the consumer
+# test extension's vendor/ folder, and type-checks that extension against it.
+consumer() {
+  step "package: the consumer extension imports the packed package"
+  local v npmdir=target/consumer-npm
+  v=$(version)
+  rm -rf "$npmdir" tests/consumer-extension/vendor
+  mkdir -p "$npmdir" tests/consumer-extension/vendor
+  npm install --prefix "$npmdir" --offline --no-audit --no-fund --loglevel=error "./dist/sw-websocket-$v.tgz"
+  cp -r "$npmdir/node_modules/sw-websocket" tests/consumer-extension/vendor/
+  tsc -p tests/consumer-extension/tsconfig.json
+  echo "tsc: the consumer extension type-checks against the package's types"
+}
+
 SERVER_PID=""
 stop_server() {
   if [ -n "$SERVER_PID" ]; then
@@ -135,10 +175,16 @@ wasm_test() {
 test_all() {
   setup
   build
+  package
+  consumer
   step "lint: rustfmt and clippy (native and wasm32)"
   cargo fmt --all -- --check
   cargo clippy --quiet --workspace --all-targets -- -D warnings
-  cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests -- -D warnings
+  cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --examples -- -D warnings
+
+  step "docs: cargo doc for wasm32 (warnings are errors) and the Rust example"
+  RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
+  cargo build --quiet --example from_rust --target wasm32-unknown-unknown
 
   step "test: native (core, with a virtual clock)"
   cargo test --workspace
@@ -175,6 +221,7 @@ case "${1:-}" in
   build) setup && build ;;
   test) test_all ;;
   run) setup && build && exec node tests/e2e/run.mjs ;;
+  package) setup && build && package ;;
   bench)
     setup && build
     step "bench: test server (release)"
@@ -183,7 +230,7 @@ case "${1:-}" in
     exec node tests/bench/bench.mjs
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

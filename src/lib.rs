@@ -12,6 +12,26 @@
 //! - `browser` (wasm32 only): the shell around `web_sys::WebSocket` and the
 //!   `SwWebSocket` class exported to JS.
 //!
+//! ## From JS
+//!
+//! Most users take the built npm package: its `worker.js` entry point
+//! (`start({storageKey, url})`) is the whole service-worker side; see the
+//! README's "Use it in your extension".
+//!
+//! ## From another Rust crate (wasm32)
+//!
+//! The `rlib` exports the same `SwWebSocket` (and `set_storage_areas`) that JS
+//! sees, with the same methods in snake case: `SwWebSocket::new(settings)`,
+//! `resume().await`, `add_event_listener("message", f)`, `connect(url,
+//! options)`, `send(data, options)` (a `Promise`), `close(code, reason)`,
+//! `status()`, `handle_alarm(alarm)`. Options, events and statuses are plain JS
+//! objects, as documented in the README. `examples/from_rust.rs` is a
+//! complete use that `./build.sh test` compiles for `wasm32-unknown-unknown`.
+//! Your worker's JS must still forward `chrome.alarms.onAlarm` events to
+//! `handle_alarm`, at its top level.
+//!
+//! ## The core, natively
+//!
 //! ```
 //! use sw_websocket::core::{Action, Connection, Options, Timestamp};
 //!

@@ -11,6 +11,7 @@ import puppeteer from 'puppeteer-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXTENSION_DIR = join(ROOT, 'extension');
+export const CONSUMER_DIR = join(ROOT, 'tests', 'consumer-extension');
 export const ARTIFACTS = join(ROOT, 'target', 'e2e');
 export { sleep };
 
@@ -122,17 +123,17 @@ export async function setup(t, serverArgs = []) {
  * Watches the extension's worker from a page session with the ServiceWorker
  * domain: this observes running status without attaching to the worker.
  */
-export async function watchWorker(env) {
+export async function watchWorker(env, id = env.extensionId) {
   const page = await env.browser.newPage();
   const session = await page.createCDPSession();
   const versions = new Map();
   let stops = 0;
   session.on('ServiceWorker.workerVersionUpdated', ({ versions: list }) => {
     for (const v of list) {
-      if (v.scriptURL.startsWith(`chrome-extension://${env.extensionId}/`)) {
+      if (v.scriptURL.startsWith(`chrome-extension://${id}/`)) {
         const before = versions.get(v.versionId)?.status;
         if (v.runningStatus === 'stopped' && before !== 'stopped') stops++;
-        versions.set(v.versionId, { status: v.runningStatus, at: Date.now() });
+        versions.set(v.versionId, { status: v.runningStatus, at: Date.now(), versionId: v.versionId });
       }
     }
   });
@@ -154,6 +155,14 @@ export async function watchWorker(env) {
     async stopWorker() {
       const before = stops;
       await session.send('ServiceWorker.stopAllWorkers');
+      await until('the worker to stop', () => stops > before, 10_000, 50);
+    },
+    /** Stops this extension's worker only (other extensions' workers keep running). */
+    async stopThisWorker() {
+      const before = stops;
+      const running = [...versions.values()].filter((v) => v.status === 'running');
+      if (running.length === 0) throw new Error('the worker is not running');
+      for (const v of running) await session.send('ServiceWorker.stopWorker', { versionId: v.versionId });
       await until('the worker to stop', () => stops > before, 10_000, 50);
     },
     async close() {
@@ -194,11 +203,11 @@ export async function connectAndLeave(env, url, options) {
  * four runs; most likely puppeteer's own auto-attach before its targetFilter
  * detaches), so the target gets 2 s to be seen unattached.
  */
-export async function assertNotAttached(env) {
-  await until('the worker target', () => env.workerTarget());
+export async function assertNotAttached(env, id = env.extensionId) {
+  await until('the worker target', () => env.workerTarget(id));
   let worker;
   await until('the worker target unattached', async () => {
-    worker = await env.workerTarget();
+    worker = await env.workerTarget(id);
     return worker && !worker.attached;
   }, 2_000, 50).catch(() => {});
   assert.equal(worker?.attached, false, 'nothing may be attached to the worker under test');

@@ -1,0 +1,86 @@
+// An extension that is not ours (tests/consumer-extension) imports the packed
+// npm package exactly as the README tells a user, and runs beside the demo
+// extension in one browser. It connects by itself (`start({url})`, no page
+// asks it to); its worker is stopped with CDP (its own version only) and
+// watched from the server: it must come back by its alarm alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  launch, startServer, watchWorker, until, assertNotAttached, CONSUMER_DIR, EXTENSION_DIR,
+} from './harness.mjs';
+
+const everything = (page) => page.evaluate(async () => ({
+  storage: Object.keys(await chrome.storage.local.get(null)),
+  session: Object.keys(await chrome.storage.session.get(null)),
+  alarms: (await chrome.alarms.getAll()).map((a) => a.name),
+}));
+
+test('a consumer extension reconnects after its worker is stopped, beside the demo, neither touching the other', { timeout: 120_000 }, async (t) => {
+  assert.ok(
+    existsSync(join(CONSUMER_DIR, 'vendor', 'sw-websocket', 'worker.js')),
+    'the packed package is not installed in tests/consumer-extension/vendor: ./build.sh test does that',
+  );
+  const server = await startServer();
+  const url = `${server.url}?tag=consumer`;
+  const options = { watchdogMs: 3000, backoffBaseMs: 200, backoffMaxMs: 1000 };
+  writeFileSync(
+    join(CONSUMER_DIR, 'config.js'),
+    `export const SERVER_URL = ${JSON.stringify(url)};\nexport const OPTIONS = ${JSON.stringify(options)};\n`,
+  );
+  const env = await launch({ extensions: [EXTENSION_DIR, CONSUMER_DIR] });
+  t.after(async () => { await env.close(); server.stop(); });
+  const [demoId, consumerId] = env.extensionIds;
+  const watch = await watchWorker(env, consumerId);
+  const demoWatch = await watchWorker(env, demoId);
+
+  const demo = await env.page('popup.html', demoId);
+  assert.deepEqual(await env.ask(demo, { cmd: 'connect', url: `${server.url}?tag=demo` }), { ok: true });
+  await until('the demo open', async () => (await env.ask(demo, { cmd: 'status' })).status.state === 'open');
+
+  // Installing the extension started its worker, and start({url}) connected it.
+  await until('the consumer on the server', async () => (await server.stats('consumer')).openNow === 1);
+  let page = await env.page('page.html', consumerId);
+  const ask = (request) => env.ask(page, request);
+  assert.equal((await ask({ consumer: 'status' })).status.state, 'open');
+  assert.equal((await ask({ consumer: 'send', data: 'before the stop' })).queued, false);
+  await until('the echo', async () => (await ask({ consumer: 'texts' })).texts.includes('before the stop'));
+
+  await page.close(); // nothing but the consumer's own alarm may wake its worker
+  await watch.stopThisWorker();
+  await until('the consumer back on the server', async () => {
+    const s = await server.stats('consumer');
+    return s.connections >= 2 && s.openNow === 1;
+  }, 30_000, 250);
+  await assertNotAttached(env, consumerId);
+
+  page = await env.page('page.html', consumerId);
+  const { status } = await ask({ consumer: 'status' });
+  t.diagnostic(`consumer after the stop: state ${status.state}, workerStarts ${status.workerStarts}, reconnects ${status.reconnects}`);
+  assert.equal(status.state, 'open');
+  assert.ok(status.workerStarts >= 2, `workerStarts ${status.workerStarts}`);
+  assert.equal(status.url, url);
+  assert.equal((await server.stats('consumer')).connections, 2, 'resumed, not connected twice');
+  await ask({ consumer: 'send', data: 'after the stop' });
+  await until('the echo in the new worker life', async () =>
+    (await ask({ consumer: 'texts' })).texts.includes('after the stop'));
+
+  // The demo was not touched: one connection, still open, its worker never stopped.
+  const demoStats = await server.stats('demo');
+  assert.equal(demoStats.connections, 1);
+  assert.equal(demoStats.openNow, 1);
+  assert.equal(demoWatch.stops(), 0, 'the demo worker was not stopped');
+  assert.equal((await env.ask(demo, { cmd: 'status' })).status.workerStarts, 1);
+
+  // Each extension holds only its own keys and alarms.
+  const mine = await everything(page);
+  const theirs = await everything(demo);
+  t.diagnostic(`consumer keeps ${JSON.stringify(mine)}; demo keeps ${JSON.stringify(theirs)}`);
+  assert.ok(mine.storage.includes('consumer-socket'));
+  assert.ok(theirs.storage.includes('sw-websocket'));
+  for (const key of [...mine.storage, ...mine.session, ...mine.alarms]) assert.match(key, /^consumer-socket(:|$)/);
+  for (const key of [...theirs.storage, ...theirs.session, ...theirs.alarms]) assert.match(key, /^sw-websocket(:|$)/);
+  await watch.close();
+  await demoWatch.close();
+});
