@@ -31,6 +31,7 @@ impl SwWebSocket {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketSettings")] settings: JsValue,
     ) -> Result<SwWebSocket, JsValue> {
+        crate::browser::panic::install_hook();
         let keys = keys_from(&settings).map_err(|e| js_error(&e))?;
         Ok(SwWebSocket {
             driver: Driver::new(keys),

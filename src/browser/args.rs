@@ -34,10 +34,11 @@ pub(crate) fn close_args(
     let code = match code.as_f64() {
         None if code.is_undefined() || code.is_null() => None,
         Some(n) if n.fract() == 0.0 && (0.0..=65535.0).contains(&n) => Some(n as u16),
-        _ => {
+        Some(n) => return Err(Error::InvalidCloseCodeValue(crate::core::text::number(n))),
+        None => {
             return Err(Error::InvalidOption(format!(
-                "the close code must be a whole number (1000 or 3000-4999), not {}",
-                describe_value(code)
+                "the close code must be a number (1000 or 3000-4999), not {}",
+                type_name(code)
             )))
         }
     };
@@ -52,13 +53,6 @@ pub(crate) fn close_args(
         }
     };
     Ok((code, reason))
-}
-
-fn describe_value(value: &JsValue) -> String {
-    match value.as_f64() {
-        Some(n) => crate::core::text::number(n),
-        None => type_name(value),
-    }
 }
 
 /// `JSON.stringify(value)` as a text message, or a typed error.

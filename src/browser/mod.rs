@@ -11,6 +11,7 @@ mod glue;
 mod listeners;
 mod online;
 mod options;
+mod panic;
 mod payload;
 mod persist;
 mod reader;

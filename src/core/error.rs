@@ -16,6 +16,9 @@ pub enum Error {
     InvalidOption(String),
     /// The close code is not 1000 or in 3000-4999.
     InvalidCloseCode(u16),
+    /// The close code is a number that is no close code at all (negative,
+    /// fractional, NaN, over 65535), as the caller wrote it.
+    InvalidCloseCodeValue(String),
     /// The close reason is longer than 123 UTF-8 bytes.
     CloseReasonTooLong(usize),
     /// The message to send has a type that cannot be sent.
@@ -63,7 +66,7 @@ impl Error {
             Error::InvalidUrl(_) => "invalid_url",
             Error::InsecureUrl(_) => "insecure_url",
             Error::InvalidOption(_) => "invalid_option",
-            Error::InvalidCloseCode(_) => "invalid_close_code",
+            Error::InvalidCloseCode(_) | Error::InvalidCloseCodeValue(_) => "invalid_close_code",
             Error::CloseReasonTooLong(_) => "close_reason_too_long",
             Error::InvalidMessage(_) => "invalid_message",
             Error::MessageTooLarge { .. } => "message_too_large",
@@ -93,6 +96,10 @@ impl fmt::Display for Error {
             ),
             Error::InvalidOption(why) => write!(f, "invalid option: {why}"),
             Error::InvalidCloseCode(code) => write!(
+                f,
+                "invalid close code {code}: use 1000 or a code from 3000 to 4999"
+            ),
+            Error::InvalidCloseCodeValue(code) => write!(
                 f,
                 "invalid close code {code}: use 1000 or a code from 3000 to 4999"
             ),
