@@ -54,18 +54,20 @@ export async function alarmClear(name) {
   return alarms.clear(name);
 }
 
-/** Calls `changed(true | false)` on the global scope's online and offline events; returns a function that removes the listeners. */
+// Chrome wants a worker's event listeners added while its script is first
+// evaluated: this module is imported statically, so its top level runs then.
+// The sockets subscribe later, through watchOnline.
+const onlineWatchers = new Set();
+if (typeof globalThis.addEventListener === 'function') {
+  globalThis.addEventListener('online', () => onlineWatchers.forEach((changed) => changed(true)));
+  globalThis.addEventListener('offline', () => onlineWatchers.forEach((changed) => changed(false)));
+}
+
+/** Calls `changed(true | false)` on the global scope's online and offline events; returns a function that stops it. */
 export function watchOnline(changed) {
-  const scope = globalThis;
-  if (typeof scope.addEventListener !== 'function') return undefined;
-  const on = () => changed(true);
-  const off = () => changed(false);
-  scope.addEventListener('online', on);
-  scope.addEventListener('offline', off);
-  return () => {
-    scope.removeEventListener('online', on);
-    scope.removeEventListener('offline', off);
-  };
+  const watcher = (online) => changed(online);
+  onlineWatchers.add(watcher);
+  return () => onlineWatchers.delete(watcher);
 }
 
 export function isOnline() {

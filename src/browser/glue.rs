@@ -23,8 +23,9 @@ extern "C" {
     fn alarm_clear(name: &str) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = useStorageAreas)]
     pub(crate) fn use_storage_areas(areas: &JsValue);
-    /// Adds `online`/`offline` listeners calling `changed`; the function it
-    /// returns removes them (`undefined` without a global scope).
+    /// Calls `changed` on the global scope's `online`/`offline` events (the
+    /// listeners themselves are added when the glue module is first
+    /// evaluated, as Chrome wants); the function it returns stops it.
     #[wasm_bindgen(js_name = watchOnline)]
     pub(crate) fn watch_online(changed: &Closure<dyn FnMut(bool)>) -> Option<js_sys::Function>;
     #[wasm_bindgen(js_name = isOnline)]
