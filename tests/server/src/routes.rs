@@ -17,6 +17,8 @@ pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()
         .route("/ws", get(socket))
         .route("/ws/{*rest}", get(socket))
+        .route("/refuse", get(refuse))
+        .route("/hang", get(hang))
         .route("/stats", get(stats))
         .route("/control/push", get(push).post(push))
         .route("/control/close", get(close).post(close))
@@ -30,6 +32,10 @@ struct Params {
     text: Option<String>,
     code: Option<u16>,
     reason: Option<String>,
+    /// `/control/push`: send the message this many times (default 1).
+    count: Option<usize>,
+    /// `/control/push`: send a binary message of this many bytes instead of text.
+    bytes: Option<usize>,
 }
 
 async fn socket(
@@ -63,9 +69,28 @@ async fn stats(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Res
     cors(axum::Json(hub.stats(params.tag.as_deref())).into_response())
 }
 
+/// Refuses every request, upgrade or not, as a server without WebSocket would.
+async fn refuse() -> Response {
+    (StatusCode::UPGRADE_REQUIRED, "Expected Upgrade: websocket").into_response()
+}
+
+/// Takes the request and never answers it: a handshake that never completes.
+async fn hang() -> Response {
+    std::future::pending::<Response>().await
+}
+
 async fn push(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Response {
     let text = params.text.unwrap_or_else(|| "push".into());
-    let sent = hub.broadcast(params.tag.as_deref(), || Command::Text(text.clone()));
+    let mut sent = 0;
+    for n in 0..params.count.unwrap_or(1) {
+        sent = match params.bytes {
+            // Byte i of the message is (i + n) mod 251: the receiver can check every byte.
+            Some(len) => hub.broadcast(params.tag.as_deref(), || {
+                Command::Binary((0..len).map(|i| ((i + n) % 251) as u8).collect())
+            }),
+            None => hub.broadcast(params.tag.as_deref(), || Command::Text(text.clone())),
+        };
+    }
     cors(axum::Json(serde_json::json!({ "sent": sent })).into_response())
 }
 

@@ -20,6 +20,8 @@ pub fn now_ms() -> u64 {
 pub enum Command {
     /// Send this text message.
     Text(String),
+    /// Send this binary message.
+    Binary(Vec<u8>),
     /// Close with this code and reason.
     Close(u16, String),
 }

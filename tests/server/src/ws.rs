@@ -51,6 +51,7 @@ pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Opti
             command = rx.recv() => {
                 let delivered = match command {
                     Some(Command::Text(text)) => socket.send(Message::Text(text.into())).await.is_ok(),
+                    Some(Command::Binary(bytes)) => socket.send(Message::Binary(bytes.into())).await.is_ok(),
                     Some(Command::Close(code, reason)) => {
                         let frame = CloseFrame { code, reason: reason.into() };
                         socket.send(Message::Close(Some(frame))).await.is_ok()
