@@ -25,8 +25,19 @@ export async function storageSet(areaName, key, value) {
   await area(areaName).set({ [key]: value });
 }
 
-export async function storageRemove(areaName, key) {
-  await area(areaName).remove(key);
+/** The snapshot at `key` and the secret at `secretKey` (session), read at once; `[value, secret]`. */
+export async function storageLoad(areaName, key, secretKey) {
+  const value = storageGet(areaName, key);
+  const secret = storageGet('session', secretKey);
+  secret.catch(() => {}); // awaited below: a failure of both reports the snapshot's
+  return [await value, await secret];
+}
+
+/** Writes the snapshot, then the secret if it changed: a string to set, `null` to remove, `undefined` to leave. */
+export async function storageWrite(areaName, key, value, secretKey, secret) {
+  await storageSet(areaName, key, value);
+  if (secret === null) await area('session').remove(secretKey);
+  else if (secret !== undefined) await storageSet('session', secretKey, secret);
 }
 
 /** A periodic alarm every `periodMs`, kept as is if it already has that period. */
@@ -76,6 +87,11 @@ export function isOnline() {
 
 export function messageEvent(data, binary) {
   return { type: 'message', data, binary };
+}
+
+/** `promise.then` with one callback for both outcomes: `done(value, true)` or `done(reason, false)`. */
+export function settled(promise, done) {
+  return promise.then((value) => done(value, true), (reason) => done(reason, false));
 }
 
 export function sentNow() {

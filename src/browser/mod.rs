@@ -14,6 +14,7 @@ mod options;
 mod payload;
 mod persist;
 mod reader;
+mod resume;
 mod snapshot;
 mod socket;
 mod store;
