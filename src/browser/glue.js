@@ -65,6 +65,15 @@ export async function alarmClear(name) {
   return alarms.clear(name);
 }
 
+const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
+
+/** Calls `listener(i, event)` on `ws`'s events, `i` the index in SOCKET_EVENTS; returns a function that removes the listeners. */
+export function listen(ws, listener) {
+  const calls = SOCKET_EVENTS.map((type, i) => (event) => listener(i, event));
+  SOCKET_EVENTS.forEach((type, i) => ws.addEventListener(type, calls[i]));
+  return () => SOCKET_EVENTS.forEach((type, i) => ws.removeEventListener(type, calls[i]));
+}
+
 /** Calls `changed(true | false)` on the global scope's online and offline events; returns a function that removes the listeners. */
 export function watchOnline(changed) {
   const scope = globalThis;
