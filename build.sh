@@ -85,8 +85,11 @@ build() {
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
+  # Short import and export names in the module and its glue, instead of
+  # wasm-bindgen's hashed ones (they do not compress).
+  node tools/short-names.mjs extension/pkg sw_websocket
   after=$(wc -c <"$wasm")
-  echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz ($(gzip -9c "$wasm" | wc -c) gzip)"
+  echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz and short names ($(gzip -9c "$wasm" | wc -c) gzip)"
   # The JS glue, minified (exported names and import keys stay as they are).
   for js in extension/pkg/sw_websocket.js extension/pkg/snippets/*/src/browser/glue.js; do
     terser "$js" --module --compress --mangle -o "$js.min"
