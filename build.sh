@@ -87,8 +87,11 @@ build() {
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
+  # Short import and export names in the module and its glue, instead of
+  # wasm-bindgen's hashed ones (they do not compress).
+  node tools/short-names.mjs extension/pkg sw_websocket
   after=$(wc -c <"$wasm")
-  echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz ($(gzip -9c "$wasm" | wc -c) gzip)"
+  echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz and short names ($(gzip -9c "$wasm" | wc -c) gzip)"
   # The service-worker entry point and its types, then the npm package.json.
   cp src/browser/worker.js src/browser/worker.d.ts extension/pkg/
   node tools/package-json.mjs extension/pkg

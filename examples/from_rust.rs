@@ -33,7 +33,7 @@ pub async fn start_socket(url: String) -> Result<SwWebSocket, JsValue> {
     let settings = Object::new();
     Reflect::set(&settings, &"storageKey".into(), &"rust-consumer".into())?;
     let socket = SwWebSocket::new(settings.into())?;
-    let status = socket.resume().await;
+    let status = JsFuture::from(socket.resume()).await?;
 
     let on_message: Listener = Closure::new(|event: JsValue| {
         let data = Reflect::get(&event, &"data".into()).unwrap_or(JsValue::UNDEFINED);

@@ -22,7 +22,7 @@
 //!
 //! The `rlib` exports the same `SwWebSocket` (and `set_storage_areas`) that JS
 //! sees, with the same methods in snake case: `SwWebSocket::new(settings)`,
-//! `resume().await`, `add_event_listener("message", f)`, `connect(url,
+//! `resume()` (a `Promise`), `add_event_listener("message", f)`, `connect(url,
 //! options)`, `send(data, options)` (a `Promise`), `close(code, reason)`,
 //! `status()`, `handle_alarm(alarm)`. Options, events and statuses are plain JS
 //! objects, as documented in the README. `examples/from_rust.rs` is a

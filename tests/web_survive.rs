@@ -49,7 +49,7 @@ fn json(text: &str) -> JsValue {
 async fn persistent(key: &str) -> SwWebSocket {
     set_storage_areas(fake_areas());
     let sw = SwWebSocket::new(json(&format!(r#"{{"storageKey": "{key}"}}"#))).expect("valid");
-    sw.resume().await;
+    JsFuture::from(sw.resume()).await.expect("resume resolves");
     sw
 }
 

@@ -8,7 +8,6 @@ use crate::browser::glue;
 use crate::browser::payload::sendable;
 use crate::browser::persist::Pending;
 use crate::browser::snapshot::status_to_js;
-use crate::browser::store::Loaded;
 use crate::core::{Error, Message, SendOptions, Sent};
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -42,52 +41,9 @@ impl SwWebSocket {
     /// `connect`. Call it once at worker start; resolves the status. A corrupt
     /// snapshot becomes an error event, is kept under `KEY:quarantine` and is
     /// replaced; nothing throws.
-    #[wasm_bindgen(unchecked_return_type = "SwWebSocketStatus")]
-    pub async fn resume(&self) -> JsValue {
-        let keys = match self.driver.read(|i| (i.resumed, i.keys.clone())) {
-            Ok((false, keys)) => keys,
-            _ => return self.status(),
-        };
-        let loaded = if keys.enabled() {
-            keys.load().await
-        } else {
-            Ok((Loaded::Nothing, None))
-        };
-        let quarantine = self.driver.with(|inner| {
-            if inner.resumed {
-                return None; // connect() came first: its state wins
-            }
-            let now = now();
-            let mut quarantine = None;
-            match loaded {
-                Err(error) => {
-                    // Unreadable storage: run in memory, keep what is stored.
-                    inner.conn.report(error);
-                    inner.conn.handle_worker_start();
-                    return None;
-                }
-                Ok((Loaded::Nothing, _)) => {}
-                Ok((Loaded::Found { snapshot, raw }, secret)) => {
-                    if let Err(error) = inner.conn.restore(now, *snapshot, secret) {
-                        quarantine = Some((raw, error.to_string()));
-                        inner.conn.report(error);
-                    }
-                }
-                Ok((Loaded::Corrupt { raw, why }, _)) => {
-                    inner.conn.handle_corrupt_snapshot(&why);
-                    quarantine = Some((raw, why));
-                }
-            }
-            inner.resumed = true;
-            inner.conn.handle_worker_start();
-            quarantine
-        });
-        if let Ok(Some((raw, why))) = quarantine {
-            if let Err(error) = keys.quarantine_value(&raw, &why).await {
-                let _ = self.driver.with(|inner| inner.conn.report(error));
-            }
-        }
-        self.status()
+    #[wasm_bindgen(unchecked_return_type = "Promise<SwWebSocketStatus>")]
+    pub fn resume(&self) -> Promise {
+        crate::browser::resume::resume(&self.driver)
     }
 
     /// Opens a connection to `url` (`wss://`, or `ws://` to loopback) with
@@ -212,9 +168,7 @@ impl SwWebSocket {
     /// The state, counters, last error and last close, as a plain object.
     #[wasm_bindgen(unchecked_return_type = "SwWebSocketStatus")]
     pub fn status(&self) -> JsValue {
-        self.driver
-            .read(|inner| status_to_js(&inner.conn.status()))
-            .unwrap_or(JsValue::NULL)
+        status(&self.driver)
     }
 
     /// Adds a listener for "open", "message", "close", "error", "state",
@@ -341,4 +295,11 @@ impl SwWebSocket {
         self.driver
             .with(|inner| inner.conn.close(now(), code, reason.as_deref()))?
     }
+}
+
+/// The status as JS sees it (`null` while a call is running).
+pub(crate) fn status(driver: &Driver) -> JsValue {
+    driver
+        .read(|inner| status_to_js(&inner.conn.status()))
+        .unwrap_or(JsValue::NULL)
 }

@@ -7,11 +7,11 @@
 use crate::browser::api::SwWebSocket;
 use crate::browser::args::{json_text, send_options};
 use crate::browser::convert::{error_object, object};
+use crate::browser::glue;
 use crate::core::json::quote;
 use crate::core::{Error, Message};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 enum Reply {
     Now(JsValue),
@@ -52,12 +52,13 @@ fn failed(error: &JsValue) -> JsValue {
 pub(crate) fn handle(socket: &SwWebSocket, request: &JsValue) -> Promise {
     match answer(socket, request) {
         Ok(Reply::Now(extra)) => Promise::resolve(&ok(&extra)),
-        Ok(Reply::Later(promise)) => wasm_bindgen_futures::future_to_promise(async move {
-            Ok(match JsFuture::from(promise).await {
+        Ok(Reply::Later(promise)) => glue::after(
+            &promise,
+            Box::new(|outcome| match outcome {
                 Ok(extra) => ok(&extra),
                 Err(error) => failed(&error),
-            })
-        }),
+            }),
+        ),
         Err(error) => Promise::resolve(&object(&[
             ("ok", false.into()),
             ("error", error_object(&error)),

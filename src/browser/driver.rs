@@ -18,7 +18,6 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
 
 /// How many received messages the driver remembers for `received()`.
 pub(crate) const RECENT_LIMIT: usize = 50;
@@ -232,19 +231,20 @@ enum Alarm {
 /// Sets or clears (`None`) alarm `name`; a failure is reported by the core
 /// like any other error.
 fn set_alarm(cell: &Rc<RefCell<Inner>>, name: String, alarm: Option<Alarm>) {
+    let call = match alarm {
+        Some(Alarm::Every(ms)) => glue::every(&name, ms),
+        Some(Alarm::At(when)) => glue::at(&name, when),
+        None => glue::clear(&name),
+    };
     let weak = Rc::downgrade(cell);
-    spawn_local(async move {
-        let result = match alarm {
-            Some(Alarm::Every(ms)) => glue::every(&name, ms).await,
-            Some(Alarm::At(when)) => glue::at(&name, when).await,
-            None => glue::clear(&name).await,
-        };
+    let _ = call.then(move |result| {
         if let (Err(error), Some(cell)) = (result, weak.upgrade()) {
             if let Ok(mut inner) = cell.try_borrow_mut() {
                 inner.conn.report(error);
             }
             drive(&cell);
         }
+        JsValue::UNDEFINED
     });
 }
 

@@ -25,8 +25,19 @@ export async function storageSet(areaName, key, value) {
   await area(areaName).set({ [key]: value });
 }
 
-export async function storageRemove(areaName, key) {
-  await area(areaName).remove(key);
+/** The snapshot at `key` and the secret at `secretKey` (session), read at once; `[value, secret]`. */
+export async function storageLoad(areaName, key, secretKey) {
+  const value = storageGet(areaName, key);
+  const secret = storageGet('session', secretKey);
+  secret.catch(() => {}); // awaited below: a failure of both reports the snapshot's
+  return [await value, await secret];
+}
+
+/** Writes the snapshot, then the secret if it changed: a string to set, `null` to remove, `undefined` to leave. */
+export async function storageWrite(areaName, key, value, secretKey, secret) {
+  await storageSet(areaName, key, value);
+  if (secret === null) await area('session').remove(secretKey);
+  else if (secret !== undefined) await storageSet('session', secretKey, secret);
 }
 
 /** A periodic alarm every `periodMs`, kept as is if it already has that period. */
@@ -54,6 +65,15 @@ export async function alarmClear(name) {
   return alarms.clear(name);
 }
 
+const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
+
+/** Calls `listener(i, event)` on `ws`'s events, `i` the index in SOCKET_EVENTS; returns a function that removes the listeners. */
+export function listen(ws, listener) {
+  const calls = SOCKET_EVENTS.map((type, i) => (event) => listener(i, event));
+  SOCKET_EVENTS.forEach((type, i) => ws.addEventListener(type, calls[i]));
+  return () => SOCKET_EVENTS.forEach((type, i) => ws.removeEventListener(type, calls[i]));
+}
+
 // Chrome wants a worker's event listeners added while its script is first
 // evaluated: this module is imported statically, so its top level runs then.
 // The sockets subscribe later, through watchOnline.
@@ -78,6 +98,11 @@ export function isOnline() {
 
 export function messageEvent(data, binary) {
   return { type: 'message', data, binary };
+}
+
+/** `promise.then` with one callback for both outcomes: `done(value, true)` or `done(reason, false)`. */
+export function settled(promise, done) {
+  return promise.then((value) => done(value, true), (reason) => done(reason, false));
 }
 
 export function sentNow() {

@@ -3,18 +3,22 @@
 use crate::browser::socket::describe;
 use crate::core::Error;
 use js_sys::Promise;
-use std::future::Future;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen(module = "/src/browser/glue.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = storageGet, catch)]
-    fn storage_get(area: &str, key: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = storageLoad, catch)]
+    fn storage_load(area: &str, key: &str, secret_key: &str) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = storageSet, catch)]
     fn storage_set(area: &str, key: &str, value: &JsValue) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_name = storageRemove, catch)]
-    fn storage_remove(area: &str, key: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = storageWrite, catch)]
+    fn storage_write(
+        area: &str,
+        key: &str,
+        value: &JsValue,
+        secret_key: &str,
+        secret: &JsValue,
+    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = alarmEvery, catch)]
     fn alarm_every(name: &str, period_ms: f64) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = alarmAt, catch)]
@@ -37,42 +41,81 @@ extern "C" {
     /// the open socket took the message.
     #[wasm_bindgen(js_name = sentNow)]
     pub(crate) fn sent_now() -> Promise;
+    /// `promise.then(v => done(v, true), e => done(e, false))`.
+    fn settled(promise: &Promise, done: &JsValue) -> Promise;
 }
 
-/// The promise's outcome as a typed result. Observed from the call on, not
-/// from the first poll: a failure is never an unhandled rejection, and two
-/// calls made one after the other run at once.
-fn settle(promise: Result<Promise, JsValue>) -> impl Future<Output = Result<JsValue, Error>> {
-    let started = promise.map(JsFuture::from);
-    async move {
-        started
-            .map_err(|e| Error::Storage(describe(&e)))?
-            .await
-            .map_err(|e| Error::Storage(describe(&e)))
+/// What runs once a promise settles, with its value or what it rejected
+/// with; the promise [`after`] returns resolves with what it returns. One
+/// boxed type for every wait: one closure shim in the module.
+pub(crate) type Then = Box<dyn FnOnce(Result<JsValue, JsValue>) -> JsValue>;
+
+/// Runs `then` once `promise` settles. Observed from the call on: a failure
+/// is never an unhandled rejection.
+pub(crate) fn after(promise: &Promise, then: Then) -> Promise {
+    let done = Closure::once_into_js(move |value: JsValue, fulfilled: bool| {
+        then(if fulfilled { Ok(value) } else { Err(value) })
+    });
+    settled(promise, &done)
+}
+
+/// Runs `f` in a microtask: after the current call, before any other
+/// event. The promise resolves with what `f` returns.
+pub(crate) fn later(f: impl FnOnce() -> JsValue + 'static) -> Promise {
+    after(
+        &Promise::resolve(&JsValue::UNDEFINED),
+        Box::new(move |_| f()),
+    )
+}
+
+/// A storage or alarms call: runs `then` with its outcome once it settles,
+/// a failure (thrown or rejected) as [`Error::Storage`].
+pub(crate) struct Call(Result<Promise, JsValue>);
+
+impl Call {
+    pub(crate) fn then(
+        self,
+        then: impl FnOnce(Result<JsValue, Error>) -> JsValue + 'static,
+    ) -> Promise {
+        // A call that threw is a rejected promise: `then` still runs later,
+        // never inside the caller.
+        let promise = self.0.unwrap_or_else(|thrown| Promise::reject(&thrown));
+        after(
+            &promise,
+            Box::new(move |r| then(r.map_err(|e| Error::Storage(describe(&e))))),
+        )
     }
 }
 
-/// The stored value (`undefined` when absent).
-pub(crate) fn get(area: &str, key: &str) -> impl Future<Output = Result<JsValue, Error>> {
-    settle(storage_get(area, key))
+/// `[snapshot, secret]` as stored (`undefined` when absent); both reads start at once.
+pub(crate) fn load(area: &str, key: &str, secret_key: &str) -> Call {
+    Call(storage_load(area, key, secret_key))
 }
 
-pub(crate) async fn set(area: &str, key: &str, value: &JsValue) -> Result<(), Error> {
-    settle(storage_set(area, key, value)).await.map(drop)
+pub(crate) fn set(area: &str, key: &str, value: &JsValue) -> Call {
+    Call(storage_set(area, key, value))
 }
 
-pub(crate) async fn remove(area: &str, key: &str) -> Result<(), Error> {
-    settle(storage_remove(area, key)).await.map(drop)
+/// Writes the snapshot, then the secret: a string sets it, `null` removes
+/// it, `undefined` leaves it as it is.
+pub(crate) fn write(
+    area: &str,
+    key: &str,
+    value: &JsValue,
+    secret_key: &str,
+    secret: &JsValue,
+) -> Call {
+    Call(storage_write(area, key, value, secret_key, secret))
 }
 
-pub(crate) async fn every(name: &str, period_ms: u64) -> Result<(), Error> {
-    settle(alarm_every(name, period_ms as f64)).await.map(drop)
+pub(crate) fn every(name: &str, period_ms: u64) -> Call {
+    Call(alarm_every(name, period_ms as f64))
 }
 
-pub(crate) async fn at(name: &str, when_ms: u64) -> Result<(), Error> {
-    settle(alarm_at(name, when_ms as f64)).await.map(drop)
+pub(crate) fn at(name: &str, when_ms: u64) -> Call {
+    Call(alarm_at(name, when_ms as f64))
 }
 
-pub(crate) async fn clear(name: &str) -> Result<(), Error> {
-    settle(alarm_clear(name)).await.map(drop)
+pub(crate) fn clear(name: &str) -> Call {
+    Call(alarm_clear(name))
 }

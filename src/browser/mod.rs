@@ -15,6 +15,7 @@ mod panic;
 mod payload;
 mod persist;
 mod reader;
+mod resume;
 mod snapshot;
 mod socket;
 mod store;

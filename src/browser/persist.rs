@@ -3,12 +3,12 @@
 
 use crate::browser::convert::{js_error, object};
 use crate::browser::driver::{drive, Inner};
+use crate::browser::glue;
 use crate::core::Error;
 use js_sys::Function;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
 
 /// A `send` promise waiting for the write that holds its message.
 pub(crate) struct Pending {
@@ -32,39 +32,37 @@ pub(crate) fn schedule(cell: &Rc<RefCell<Inner>>, inner: &mut Inner) {
     }
     inner.writing = true;
     let weak = Rc::downgrade(cell);
-    // The loop's first step runs in a microtask: a burst of sends made in the
+    // The first write starts in a microtask: a burst of sends made in the
     // same turn lands in one write.
-    spawn_local(write_loop(weak));
+    let _ = glue::later(move || {
+        write_next(weak);
+        JsValue::UNDEFINED
+    });
 }
 
-async fn write_loop(weak: Weak<RefCell<Inner>>) {
-    loop {
-        let Some(cell) = weak.upgrade() else { return };
-        let job = {
-            let Ok(mut inner) = cell.try_borrow_mut() else {
-                return;
-            };
-            match inner.conn.poll_persist() {
-                None => {
-                    inner.writing = false;
-                    return;
-                }
-                Some(seq) => {
-                    let secret = inner.conn.secret().map(str::to_owned);
-                    let changed =
-                        (inner.written_secret.as_ref() != Some(&secret)).then_some(secret);
-                    (seq, inner.conn.snapshot(), inner.keys.clone(), changed)
-                }
-            }
+/// Writes the state if it changed since the last write, then goes on with
+/// the changes made meanwhile; stops when nothing changed or a write failed.
+fn write_next(weak: Weak<RefCell<Inner>>) {
+    let Some(cell) = weak.upgrade() else { return };
+    let (seq, snapshot, keys, secret) = {
+        let Ok(mut inner) = cell.try_borrow_mut() else {
+            return;
         };
-        let (seq, snapshot, keys, secret) = job;
-        let result = keys.write(&snapshot, secret.as_ref()).await;
-        let failed = {
-            let Ok(mut inner) = cell.try_borrow_mut() else {
-                return;
-            };
-            match result {
-                Ok(()) => {
+        let Some(seq) = inner.conn.poll_persist() else {
+            inner.writing = false;
+            return;
+        };
+        let secret = inner.conn.secret().map(str::to_owned);
+        let changed = (inner.written_secret.as_ref() != Some(&secret)).then_some(secret);
+        (seq, inner.conn.snapshot(), inner.keys.clone(), changed)
+    };
+    // Outside the borrow: a storage area may call back. `cell` lives until
+    // the write is done.
+    let _ = keys.write(&snapshot, secret.as_ref()).then(move |result| {
+        let failed = match cell.try_borrow_mut() {
+            Err(_) => return JsValue::UNDEFINED,
+            Ok(mut inner) => match result {
+                Ok(_) => {
                     inner.conn.handle_persisted(seq);
                     if let Some(secret) = secret {
                         inner.written_secret = Some(secret);
@@ -78,14 +76,16 @@ async fn write_loop(weak: Weak<RefCell<Inner>>) {
                     inner.writing = false;
                     true
                 }
-            }
+            },
         };
         drive(&cell);
-        if failed {
-            // The next change tries again; a failing store is not hammered.
-            return;
+        // After a failure the next change tries again: a failing store is
+        // not hammered.
+        if !failed {
+            write_next(weak);
         }
-    }
+        JsValue::UNDEFINED
+    });
 }
 
 /// Resolves the sends held by write `seq`; on failure, takes back those still

@@ -1,12 +1,12 @@
 //! A browser WebSocket that owns its listeners and removes them on drop.
 
 use crate::core::Message;
-use js_sys::Array;
+use js_sys::{Array, Function};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 /// What a socket reports.
 pub(crate) enum SocketEvent {
@@ -23,13 +23,12 @@ pub(crate) enum SocketEvent {
 
 type Handler = Rc<dyn Fn(SocketEvent)>;
 
-/// One `web_sys::WebSocket` and the four closures listening on it.
+/// One `web_sys::WebSocket` and the closure listening on it.
 pub(crate) struct Socket {
     ws: WebSocket,
-    on_open: Closure<dyn FnMut(Event)>,
-    on_message: Closure<dyn FnMut(MessageEvent)>,
-    on_close: Closure<dyn FnMut(CloseEvent)>,
-    on_error: Closure<dyn FnMut(Event)>,
+    _listener: Closure<dyn FnMut(u32, JsValue)>,
+    /// Removes the listeners (`glue.js`'s `listen`).
+    stop: Function,
 }
 
 impl Socket {
@@ -47,47 +46,29 @@ impl Socket {
         }
         .map_err(|e| describe(&e))?;
         ws.set_binary_type(BinaryType::Arraybuffer);
-
-        let h = handler.clone();
-        let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| h(SocketEvent::Open));
-        let h = handler.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            h(SocketEvent::Message(e.data()))
-        });
-        let h = handler.clone();
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            h(SocketEvent::Close {
-                code: e.code(),
-                reason: e.reason(),
-                was_clean: e.was_clean(),
+        // One closure for the four event types: `kind` is their index in
+        // `listen`'s list.
+        let listener = Closure::<dyn FnMut(u32, JsValue)>::new(move |kind, e: JsValue| {
+            handler(match kind {
+                0 => SocketEvent::Open,
+                1 => SocketEvent::Message(e.unchecked_into::<MessageEvent>().data()),
+                2 => {
+                    let e = e.unchecked_into::<CloseEvent>();
+                    SocketEvent::Close {
+                        code: e.code(),
+                        reason: e.reason(),
+                        was_clean: e.was_clean(),
+                    }
+                }
+                _ => SocketEvent::Error,
             })
         });
-        let h = handler;
-        let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| h(SocketEvent::Error));
-
-        let socket = Socket {
+        let stop = listen(&ws, &listener).map_err(|e| describe(&e))?;
+        Ok(Socket {
             ws,
-            on_open,
-            on_message,
-            on_close,
-            on_error,
-        };
-        for (name, f) in socket.listeners() {
-            socket
-                .ws
-                .add_event_listener_with_callback(name, f)
-                .map_err(|e| describe(&e))?;
-        }
-        Ok(socket)
-    }
-
-    fn listeners(&self) -> [(&'static str, &js_sys::Function); 4] {
-        [
-            ("open", self.on_open.as_ref().unchecked_ref()),
-            ("message", self.on_message.as_ref().unchecked_ref()),
-            ("close", self.on_close.as_ref().unchecked_ref()),
-            ("error", self.on_error.as_ref().unchecked_ref()),
-        ]
+            _listener: listener,
+            stop,
+        })
     }
 
     /// Sends a message; the browser copies it before this returns.
@@ -117,13 +98,22 @@ impl Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        for (name, f) in self.listeners() {
-            let _ = self.ws.remove_event_listener_with_callback(name, f);
-        }
+        let _ = self.stop.call0(&JsValue::UNDEFINED);
         if self.ws.ready_state() <= WebSocket::OPEN {
             let _ = self.ws.close();
         }
     }
+}
+
+#[wasm_bindgen(module = "/src/browser/glue.js")]
+extern "C" {
+    /// Adds `listener(kind, event)` for `ws`'s open (0), message (1), close
+    /// (2) and error (3) events; the function it returns removes them.
+    #[wasm_bindgen(catch)]
+    fn listen(
+        ws: &WebSocket,
+        listener: &Closure<dyn FnMut(u32, JsValue)>,
+    ) -> Result<Function, JsValue>;
 }
 
 #[wasm_bindgen]

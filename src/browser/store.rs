@@ -3,7 +3,7 @@
 use crate::browser::glue;
 use crate::browser::snapshot::{snapshot_from_js, snapshot_to_js, snapshot_v1_from_js};
 use crate::core::{Error, Snapshot, SnapshotV1};
-use js_sys::Reflect;
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
 
 /// The storage keys of one `SwWebSocket`: `KEY` in the chosen area for the
@@ -47,47 +47,55 @@ impl Keys {
         format!("{}:{which}", self.key)
     }
 
-    /// Reads the snapshot and the secret.
-    pub(crate) async fn load(&self) -> Result<(Loaded, Option<String>), Error> {
-        // Both reads are in flight at once.
-        let raw = glue::get(&self.area, &self.key);
-        let secret = glue::get("session", &self.secret());
-        let (raw, secret) = (raw.await?, secret.await?.as_string());
-        if raw.is_undefined() || raw.is_null() {
-            return Ok((Loaded::Nothing, secret));
-        }
-        let loaded = match decode(&raw) {
-            Ok(snapshot) => Loaded::Found {
-                snapshot: Box::new(snapshot),
-                raw,
-            },
-            Err(why) => Loaded::Corrupt { raw, why },
-        };
-        Ok((loaded, secret))
+    /// Reads the snapshot and the secret, then runs `then` with them; the
+    /// promise resolves with what `then` returns.
+    pub(crate) fn load(
+        &self,
+        then: impl FnOnce(Result<(Loaded, Option<String>), Error>) -> JsValue + 'static,
+    ) -> Promise {
+        glue::load(&self.area, &self.key, &self.secret()).then(|read| {
+            then(read.map(|pair| {
+                let item = |i: f64| Reflect::get(&pair, &i.into()).unwrap_or(JsValue::UNDEFINED);
+                let (raw, secret) = (item(0.0), item(1.0).as_string());
+                if raw.is_undefined() || raw.is_null() {
+                    return (Loaded::Nothing, secret);
+                }
+                let loaded = match decode(&raw) {
+                    Ok(snapshot) => Loaded::Found {
+                        snapshot: Box::new(snapshot),
+                        raw,
+                    },
+                    Err(why) => Loaded::Corrupt { raw, why },
+                };
+                (loaded, secret)
+            }))
+        })
     }
 
     /// Keeps an unreadable snapshot aside, with when and why.
-    pub(crate) async fn quarantine_value(&self, raw: &JsValue, why: &str) -> Result<(), Error> {
+    pub(crate) fn quarantine_value(&self, raw: &JsValue, why: &str) -> glue::Call {
         let record = crate::browser::convert::object(&[
             ("at", js_sys::Date::now().into()),
             ("why", why.into()),
             ("value", raw.clone()),
         ]);
-        glue::set(&self.area, &self.quarantine(), &record).await
+        glue::set(&self.area, &self.quarantine(), &record)
     }
 
     /// Writes the snapshot, and the secret when it changed.
-    pub(crate) async fn write(
-        &self,
-        snapshot: &Snapshot,
-        secret: Option<&Option<String>>,
-    ) -> Result<(), Error> {
-        glue::set(&self.area, &self.key, &snapshot_to_js(snapshot)).await?;
-        match secret {
-            Some(Some(token)) => glue::set("session", &self.secret(), &token.into()).await,
-            Some(None) => glue::remove("session", &self.secret()).await,
-            None => Ok(()),
-        }
+    pub(crate) fn write(&self, snapshot: &Snapshot, secret: Option<&Option<String>>) -> glue::Call {
+        let secret = match secret {
+            Some(Some(token)) => JsValue::from_str(token),
+            Some(None) => JsValue::NULL,
+            None => JsValue::UNDEFINED,
+        };
+        glue::write(
+            &self.area,
+            &self.key,
+            &snapshot_to_js(snapshot),
+            &self.secret(),
+            &secret,
+        )
     }
 }
 
