@@ -37,12 +37,7 @@ function checkSettings(settings) {
 
 /** Is this message from one of this extension's own pages (not a content script, not another extension)? */
 function fromOwnPage(sender) {
-  if (sender.id !== chrome.runtime.id || !sender.url) return false;
-  try {
-    return new URL(sender.url).origin === self.location.origin;
-  } catch {
-    return false;
-  }
+  return sender.id === chrome.runtime.id && Boolean(sender.url?.startsWith(`${self.location.origin}/`));
 }
 
 /** After resume(): connect to `url` unless already meant to be connected to it. */
