@@ -200,3 +200,21 @@ fn numbers_in_messages_read_as_js_prints_them() {
     let err = options.to_config().unwrap_err().to_string();
     assert!(err.contains("70000 is not a close code"), "{err}");
 }
+
+/// Found by fuzzing: `heartbeatTimeoutMs` went unchecked without a
+/// `heartbeatReply`, so a NaN was accepted, stored as JSON `null`, and the
+/// snapshot read back differed from the one written.
+#[test]
+fn heartbeat_timeout_is_checked_without_a_heartbeat_reply() {
+    for bad in [f64::NAN, f64::INFINITY, -1.0, 1.5] {
+        let options = Options {
+            heartbeat_timeout_ms: Some(bad),
+            ..Options::default()
+        };
+        let err = options.to_config().unwrap_err();
+        assert_eq!(err.kind(), "invalid_option", "{bad}");
+        assert!(err.to_string().contains("heartbeatTimeoutMs"), "{err}");
+    }
+    assert!(options(r#"{"heartbeatTimeoutMs": 5000}"#).is_ok());
+    assert!(options(r#"{"heartbeatReply": "pong", "heartbeatTimeoutMs": 5000}"#).is_ok());
+}

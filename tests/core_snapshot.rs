@@ -202,6 +202,58 @@ fn corrupt_snapshots_are_refused_and_change_nothing() {
     );
 }
 
+/// Found by fuzzing: a stored counter at `u64::MAX` was restored and the
+/// next `+= 1` panicked (debug) or wrapped (release); a `nextId` there did the
+/// same on the next send. Numbers above 2^53 - 1 are now refused.
+#[test]
+fn counters_and_ids_past_js_numbers_are_refused() {
+    let good = serde_json::to_value(stored_state()).expect("json");
+    for (path, value) in [
+        ("/counters/sent", u64::MAX),
+        ("/counters/connects", u64::MAX),
+        ("/counters/workerStarts", 1 << 53),
+        ("/nextId", u64::MAX),
+    ] {
+        let mut json = good.clone();
+        *json.pointer_mut(path).expect("a field of the snapshot") = value.into();
+        let snapshot: Snapshot = serde_json::from_value(json).expect("shape is fine");
+        let mut conn = Connection::new();
+        let err = conn.restore(Timestamp(1), snapshot, None).unwrap_err();
+        assert_eq!(err.kind(), "corrupt_snapshot", "{path} = {value}");
+        assert_eq!(conn.state(), ConnState::Idle, "{path}: nothing restored");
+        assert_eq!(opens(&mut conn), 0);
+    }
+    // The largest JS-safe values still restore, open, flush and take sends.
+    let max = (1u64 << 53) - 1;
+    let mut json = good;
+    json["nextId"] = max.into();
+    json["counters"] = serde_json::json!({"sent": max - 10, "connects": max - 1,
+        "reconnects": max - 1, "workerStarts": max - 1});
+    let snapshot: Snapshot = serde_json::from_value(json).expect("shape is fine");
+    let mut conn = Connection::new();
+    conn.restore(Timestamp(u64::MAX / 2), snapshot, None)
+        .expect("in range");
+    conn.handle_worker_start();
+    assert_eq!(opens(&mut conn), 1);
+    conn.handle_open(Timestamp(u64::MAX / 2));
+    let sent = conn
+        .send(
+            Timestamp(u64::MAX / 2),
+            "after".into(),
+            SendOptions::default(),
+        )
+        .expect("open");
+    assert!(matches!(sent, sw_websocket::core::Sent::ToSocket));
+    let reliable = SendOptions {
+        reliable: Some(true),
+        json: false,
+    };
+    let sent = conn
+        .send(Timestamp(u64::MAX / 2), "r".into(), reliable)
+        .expect("open");
+    assert!(matches!(sent, sw_websocket::core::Sent::Reliable { id, .. } if id == max));
+}
+
 #[test]
 fn a_worker_dies_and_the_next_one_picks_up_from_the_store() {
     use sw_websocket::core::{MemoryStore, SnapshotStore};

@@ -108,10 +108,9 @@ impl Options {
                 "keepalive: false and keepaliveMs contradict each other".into(),
             ));
         }
-        let heartbeat_timeout = match o.heartbeat_reply {
-            Some(_) => ms_or("heartbeatTimeoutMs", o.heartbeat_timeout_ms, 10_000)?,
-            None => Millis(0),
-        };
+        // Checked with or without a heartbeat reply, like every number: a
+        // NaN kept unchecked would be stored as `null` and read back changed.
+        let heartbeat_timeout = ms_or("heartbeatTimeoutMs", o.heartbeat_timeout_ms, 10_000)?;
         let connect_timeout = opt_whole("connectTimeoutMs", o.connect_timeout_ms)?;
         let close_timeout = opt_whole("closeTimeoutMs", o.close_timeout_ms)?;
         let max_message = opt_size("maxMessageBytes", o.max_message_bytes)?;

@@ -11,6 +11,9 @@ use crate::core::state::Phase;
 use crate::core::timer::Timer;
 use crate::core::{Error, Timestamp, WsUrl};
 
+/// The largest whole number a JS number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
 impl Connection {
     /// The state to store (without secrets).
     pub fn snapshot(&self) -> Snapshot {
@@ -83,6 +86,21 @@ impl Connection {
             "closed" => false,
             other => return Err(corrupt(format!("unknown intent {}", quote(other)))),
         };
+        // Each grows by one from here: a stored value near `u64::MAX` would
+        // overflow. JS numbers (and the shell's reader) stop at 2^53 - 1.
+        let c = &snapshot.counters;
+        let counts = [
+            snapshot.next_id,
+            c.worker_starts,
+            c.connects,
+            c.reconnects,
+            c.sent,
+            c.received,
+            c.keepalives,
+        ];
+        if counts.iter().any(|&n| n > MAX_SAFE_INTEGER) {
+            return Err(corrupt("nextId or a counter above 2^53 - 1".into()));
+        }
         let mut options = snapshot.options.clone();
         options.auth_token = secret;
         if options.auth_query_param.is_some() && options.auth_token.is_none() {
