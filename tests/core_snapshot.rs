@@ -204,7 +204,8 @@ fn corrupt_snapshots_are_refused_and_change_nothing() {
 
 /// Found by fuzzing: a stored counter at `u64::MAX` was restored and the
 /// next `+= 1` panicked (debug) or wrapped (release); a `nextId` there did the
-/// same on the next send. Numbers above 2^53 - 1 are now refused.
+/// same on the next send. Counters and `nextId - 1` above 2^53 - 1 are now
+/// refused.
 #[test]
 fn counters_and_ids_past_js_numbers_are_refused() {
     let good = serde_json::to_value(stored_state()).expect("json");
@@ -252,6 +253,22 @@ fn counters_and_ids_past_js_numbers_are_refused() {
         .send(Timestamp(u64::MAX / 2), "r".into(), reliable)
         .expect("open");
     assert!(matches!(sent, sw_websocket::core::Sent::Reliable { id, .. } if id == max));
+}
+
+/// Found by fuzzing: `nextId: 0` with an empty outbox was restored, the next
+/// queued send got id 0, and the snapshot written then was refused (outbox
+/// id 0 out of order), losing the outbox.
+#[test]
+fn next_id_0_is_refused() {
+    let mut json = serde_json::to_value(stored_state()).expect("json");
+    json["outbox"] = serde_json::json!([]);
+    json["nextId"] = 0.into();
+    let snapshot: Snapshot = serde_json::from_value(json).expect("shape is fine");
+    let mut conn = Connection::new();
+    let err = conn.restore(Timestamp(1), snapshot, None).unwrap_err();
+    assert_eq!(err.kind(), "corrupt_snapshot");
+    assert_eq!(conn.state(), ConnState::Idle);
+    assert_eq!(opens(&mut conn), 0);
 }
 
 #[test]

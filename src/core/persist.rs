@@ -86,20 +86,21 @@ impl Connection {
             "closed" => false,
             other => return Err(corrupt(format!("unknown intent {}", quote(other)))),
         };
-        // Each grows by one from here: a stored value near `u64::MAX` would
-        // overflow. JS numbers (and the shell's reader) stop at 2^53 - 1.
+        // Ids start at 1 (an id 0 queued would be out of order on the next
+        // restore), and each number grows by one from here: one near
+        // `u64::MAX` would overflow. JS numbers stop at 2^53 - 1 anyway, so
+        // `nextId - 1` and the counters must not be above it (then neither is
+        // their bitwise or).
         let c = &snapshot.counters;
-        let counts = [
-            snapshot.next_id,
-            c.worker_starts,
-            c.connects,
-            c.reconnects,
-            c.sent,
-            c.received,
-            c.keepalives,
-        ];
-        if counts.iter().any(|&n| n > MAX_SAFE_INTEGER) {
-            return Err(corrupt("nextId or a counter above 2^53 - 1".into()));
+        let all = snapshot.next_id.wrapping_sub(1)
+            | c.worker_starts
+            | c.connects
+            | c.reconnects
+            | c.sent
+            | c.received
+            | c.keepalives;
+        if all > MAX_SAFE_INTEGER {
+            return Err(corrupt("nextId or a counter out of range".into()));
         }
         let mut options = snapshot.options.clone();
         options.auth_token = secret;
