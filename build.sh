@@ -192,6 +192,9 @@ test_all() {
   step "test: native (core, with a virtual clock)"
   cargo test --workspace
 
+  step "test: fuzz, a short run of each target (fuzz/run.sh; longer runs: see the README)"
+  fuzz/run.sh "${FUZZ_SECONDS:-15}"
+
   step "test: browser (wasm-bindgen-test in a service worker, headless Chromium)"
   trap stop_server EXIT
   local binary log
