@@ -46,6 +46,12 @@ fn write_next(weak: Weak<RefCell<Inner>>) {
     let Some(cell) = weak.upgrade() else { return };
     let (seq, snapshot, keys, secret) = {
         let Ok(mut inner) = cell.try_borrow_mut() else {
+            // Busy (a call is running): try again after it, never stall
+            // with `writing` still set.
+            let _ = glue::later(move || {
+                write_next(weak);
+                JsValue::UNDEFINED
+            });
             return;
         };
         let Some(seq) = inner.conn.poll_persist() else {

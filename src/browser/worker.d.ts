@@ -2,7 +2,6 @@
 import type {
   SwWebSocket,
   SwWebSocketData,
-  SwWebSocketEventMap,
   SwWebSocketOptions,
   SwWebSocketOutboxEntry,
   SwWebSocketReceived,
@@ -34,21 +33,15 @@ export interface StartSettings extends SwWebSocketSettings {
   commands?: boolean;
 }
 
-/** The socket of one `start()`: usable at once; every call waits until the module is ready. */
-export interface StartedSocket {
+/**
+ * The socket of one `start()`: usable at once; every call waits until the module is ready.
+ * Listeners added before `ready` are attached before `resume()`, so they miss no event.
+ */
+export interface StartedSocket extends Pick<SwWebSocket, 'addEventListener' | 'removeEventListener'> {
   /** Resolves with the `SwWebSocket` once the module is loaded and `resume()` is done. */
   readonly ready: Promise<SwWebSocket>;
   /** The `SwWebSocket` once ready, else `null`. */
   readonly socket: SwWebSocket | null;
-  /** Listeners added before `ready` are attached before `resume()`, so they miss no event. */
-  addEventListener<K extends keyof SwWebSocketEventMap>(
-    type: K,
-    listener: (event: SwWebSocketEventMap[K]) => void,
-  ): void;
-  removeEventListener<K extends keyof SwWebSocketEventMap>(
-    type: K,
-    listener: (event: SwWebSocketEventMap[K]) => void,
-  ): void;
   connect(url: string, options?: SwWebSocketOptions): Promise<void>;
   send(data: SwWebSocketData, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
   sendJson(value: unknown, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;

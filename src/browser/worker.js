@@ -54,7 +54,7 @@ class StartedSocket {
   #early = [];
 
   constructor(settings) {
-    const { storageKey = 'sw-websocket', storageArea, url, options } = settings;
+    const { storageKey, storageArea, url, options } = settings;
     this.ready = load().then(async () => {
       const socket = new SwWebSocket({ storageKey, storageArea });
       for (const [type, listener] of this.#early) socket.addEventListener(type, listener);
@@ -111,7 +111,7 @@ export function start(settings = {}) {
   const key = settings.storageKey ?? 'sw-websocket';
   if (startedKeys.has(key)) throw settingsError(`storageKey "${key}" was already started in this worker`);
   startedKeys.add(key);
-  const started = new StartedSocket(settings);
+  const started = new StartedSocket({ ...settings, storageKey: key });
 
   // The socket's alarms wake a stopped worker; resume() inside `ready` reconnects.
   chrome.alarms?.onAlarm.addListener((alarm) => {

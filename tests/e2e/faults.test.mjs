@@ -3,7 +3,7 @@
 // Each gives the documented behaviour, and the worker keeps working after it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, until } from './harness.mjs';
+import { setup, until, sleep } from './harness.mjs';
 
 const fast = { backoffBaseMs: 100, backoffMaxMs: 300 };
 
@@ -11,26 +11,33 @@ async function demo(env) {
   const page = await env.page('popup.html');
   const ask = (request) => env.ask(page, request);
   const status = async () => (await ask({ cmd: 'status' })).status;
+  /** Waits until the state is `state`; returns that status. */
+  const reached = (state, ms) => until(`state ${state}`, async () => {
+    const s = await status();
+    return s.state === state && s;
+  }, ms);
+  /** Connects to `url` and waits until open. */
+  const open = async (url, options) => {
+    assert.deepEqual(await ask({ cmd: 'connect', url, options }), { ok: true });
+    return reached('open');
+  };
   /** Sends a text and waits for its echo: the socket still works. */
   const echo = async (text) => {
     assert.equal((await ask({ cmd: 'send', data: text })).ok, true);
     await until(`the echo of ${text}`, async () =>
       (await ask({ cmd: 'received', limit: 5 })).messages.some((m) => m.data === text));
   };
-  return { page, ask, status, echo };
+  return { page, ask, status, reached, open, echo };
 }
 
 test('a refused upgrade and a handshake that never completes end in gave_up, and the worker works on', { timeout: 60_000 }, async (t) => {
   const { server, env } = await setup(t);
-  const { ask, status, echo } = await demo(env);
+  const { ask, reached, open, echo } = await demo(env);
   const base = server.url.replace(/\/ws$/, '');
 
   const refused = await ask({ cmd: 'connect', url: `${base}/refuse`, options: { ...fast, maxRetries: 2 } });
   assert.deepEqual(refused, { ok: true });
-  const s1 = await until('gave_up after the 426s', async () => {
-    const s = await status();
-    return s.state === 'gave_up' && s;
-  });
+  const s1 = await reached('gave_up');
   t.diagnostic(`refused: ${s1.lastError?.kind} "${s1.lastError?.message}", last close ${s1.lastClose?.code}`);
   assert.equal(s1.lastError.kind, 'gave_up');
   assert.equal(s1.lastClose.code, 1006, 'a refused handshake closes abnormally');
@@ -38,57 +45,47 @@ test('a refused upgrade and a handshake that never completes end in gave_up, and
 
   const hung = await ask({ cmd: 'connect', url: `${base}/hang`, options: { ...fast, maxRetries: 1, connectTimeoutMs: 1000 } });
   assert.deepEqual(hung, { ok: true });
-  const s2 = await until('gave_up after the timeouts', async () => {
-    const s = await status();
-    return s.state === 'gave_up' && s;
-  }, 15_000);
+  const s2 = await reached('gave_up', 15_000);
   t.diagnostic(`hung: ${s2.lastError?.kind}, last close ${s2.lastClose?.code}`);
   assert.equal(s2.lastError.kind, 'gave_up');
   assert.equal((await server.stats()).connections, 0, 'no socket was ever upgraded');
 
-  assert.deepEqual(await ask({ cmd: 'connect', url: `${server.url}?tag=after-faults` }), { ok: true });
-  await until('open', async () => (await status()).state === 'open');
+  await open(`${server.url}?tag=after-faults`);
   await echo('still working');
 });
 
 test('every class of close code from the server: reconnect or stay closed, as documented', { timeout: 90_000 }, async (t) => {
   const { server, env } = await setup(t);
-  const { ask, status, echo } = await demo(env);
+  const { ask, status, reached, open, echo } = await demo(env);
   const reconnecting = [1000, 1001, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999];
   const fatal = [1002, 1003, 1007, 1008, 1009, 1010];
   for (const code of [...reconnecting, ...fatal]) {
     const tag = `code-${code}`;
-    assert.deepEqual(await ask({ cmd: 'connect', url: `${server.url}?tag=${tag}`, options: fast }), { ok: true });
-    await until(`open (${tag})`, async () => (await status()).state === 'open');
+    await open(`${server.url}?tag=${tag}`, fast);
     await server.control('close', { code, reason: `server says ${code}`, tag });
     if (reconnecting.includes(code)) {
       await until(`a reconnect after ${code}`, async () =>
         (await server.stats(tag)).connections === 2 && (await status()).state === 'open');
       assert.equal((await status()).lastClose.code, code);
       assert.deepEqual(await ask({ cmd: 'close' }), { ok: true });
-      await until('closed', async () => (await status()).state === 'closed');
+      await reached('closed');
     } else {
-      const s = await until(`closed for good after ${code}`, async () => {
-        const now = await status();
-        return now.state === 'closed' && now;
-      });
+      const s = await reached('closed');
       assert.equal(s.lastClose.code, code);
       assert.equal(s.lastClose.reason, `server says ${code}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       assert.equal((await server.stats(tag)).connections, 1, `no reconnect after ${code}`);
     }
   }
   t.diagnostic(`reconnected after ${reconnecting.join(', ')}; stayed closed after ${fatal.join(', ')}`);
-  assert.deepEqual(await ask({ cmd: 'connect', url: `${server.url}?tag=codes-after` }), { ok: true });
-  await until('open', async () => (await status()).state === 'open');
+  await open(`${server.url}?tag=codes-after`);
   await echo('after every code');
 });
 
 test('10 000 messages in a burst and a 16 MiB message all arrive, and the worker works on', { timeout: 90_000 }, async (t) => {
   const { server, env } = await setup(t);
-  const { ask, status, echo } = await demo(env);
-  assert.deepEqual(await ask({ cmd: 'connect', url: `${server.url}?tag=burst` }), { ok: true });
-  await until('open', async () => (await status()).state === 'open');
+  const { ask, status, open, echo } = await demo(env);
+  await open(`${server.url}?tag=burst`);
   const before = (await status()).received;
   const started = Date.now();
   await server.control('push', { tag: 'burst', text: 'burst', count: 10000 });
