@@ -103,3 +103,24 @@ test('10 000 messages in a burst and a 16 MiB message all arrive, and the worker
   assert.equal((await status()).state, 'open');
   await echo('after the flood');
 });
+
+test('a text frame of invalid UTF-8 fails only that connection: nothing delivered, a reconnect, and the worker works on', { timeout: 60_000 }, async (t) => {
+  const { server, env } = await setup(t);
+  const { ask, status, reached, open, echo } = await demo(env);
+  const base = server.url.replace(/\/ws$/, '');
+  await open(`${server.url}?tag=before-utf8`);
+  assert.deepEqual(await ask({ cmd: 'close' }), { ok: true });
+  const before = await reached('closed');
+  // The first connection of the tag gets the bad frame, the next one is an echo.
+  assert.deepEqual(await ask({ cmd: 'connect', url: `${base}/badutf8?tag=utf8`, options: fast }), { ok: true });
+  await until('a reconnect after the bad frame', async () =>
+    (await server.stats('utf8')).connections === 2 && (await status()).state === 'open', 15_000);
+  const s = await status();
+  t.diagnostic(`invalid UTF-8: last close ${s.lastClose?.code} "${s.lastClose?.reason}", last error ${s.lastError?.kind} "${s.lastError?.message}"`);
+  assert.equal(s.received, before.received, 'the bad frame reached no listener');
+  assert.equal(s.reconnects, before.reconnects + 1);
+  assert.equal(s.lastClose.code, 1006, 'the browser fails the connection: an abnormal close');
+  const [first] = (await server.stats('utf8')).perConnection;
+  assert.notEqual(first.closedAt, null, 'the bad connection is gone');
+  await echo('after invalid UTF-8');
+});

@@ -1,10 +1,10 @@
 //! HTTP routes: the socket, the stats and the test controls.
 
 use crate::stats::{Command, Hub};
-use crate::ws;
+use crate::{raw, ws};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,6 +19,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/ws/{*rest}", get(socket))
         .route("/refuse", get(refuse))
         .route("/hang", get(hang))
+        .route("/badutf8", get(bad_utf8))
         .route("/stats", get(stats))
         .route("/control/push", get(push).post(push))
         .route("/control/close", get(close).post(close))
@@ -77,6 +78,22 @@ async fn refuse() -> Response {
 /// Takes the request and never answers it: a handshake that never completes.
 async fn hang() -> Response {
     std::future::pending::<Response>().await
+}
+
+/// The first connection of a tag gets a text frame of invalid UTF-8; the
+/// following ones are the plain echo of `/ws`.
+async fn bad_utf8(
+    State(hub): State<Arc<Hub>>,
+    Query(params): Query<Params>,
+    request: Request,
+) -> Response {
+    if hub.connections(params.tag.as_deref()) == 0 {
+        return raw::bad_utf8(hub, request, params.tag);
+    }
+    let uri = request.uri().clone();
+    let (mut parts, _) = request.into_parts();
+    let upgrade = WebSocketUpgrade::from_request_parts(&mut parts, &()).await;
+    socket(State(hub), Query(params), uri, upgrade).await
 }
 
 async fn push(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Response {

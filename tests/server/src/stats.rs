@@ -216,6 +216,17 @@ impl Hub {
         })
     }
 
+    /// How many connections were made (with `tag`, or in all).
+    pub fn connections(&self, tag: Option<&str>) -> usize {
+        self.with(|inner| {
+            inner
+                .records
+                .iter()
+                .filter(|r| tag.is_none() || r.tag.as_deref() == tag)
+                .count()
+        })
+    }
+
     /// The stats document, for all connections or those with `tag`.
     pub fn stats(&self, tag: Option<&str>) -> serde_json::Value {
         let now = now_ms();
