@@ -3,7 +3,8 @@
 // for what the package uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, startServer, until, sleep, EXTENSION_DIR, ROOT } from './harness.mjs';
 
@@ -60,6 +61,43 @@ test('another extension gets no answer and changes nothing', { timeout: 60_000 }
   assert.equal(after.connects, before.connects);
   assert.equal((await server.stats('victim')).messages, 0, 'the server got no message');
   assert.equal((await server.stats('evil')).connections, 0, 'no connection to the hostile URL');
+});
+
+test('a content script of the extension itself gets no answer and changes nothing', { timeout: 60_000 }, async (t) => {
+  // A copy of the demo with one content script on the test server's pages:
+  // start({commands: true}) answers the extension's own pages only.
+  const dir = mkdtempSync(join(tmpdir(), 'sw-websocket-content-'));
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  cpSync(join(ROOT, 'tests', 'content-probe', 'probe.js'), join(dir, 'probe.js'));
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  manifest.content_scripts = [{ matches: ['http://127.0.0.1/*'], js: ['probe.js'] }];
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const server = await startServer();
+  const env = await launch({ extensions: [dir] });
+  t.after(async () => { await env.close(); server.stop(); rmSync(dir, { recursive: true, force: true }); });
+  const own = await env.page('popup.html');
+  assert.deepEqual(await env.ask(own, { cmd: 'connect', url: `${server.url}?tag=owner` }), { ok: true });
+  await until('open', async () => (await env.ask(own, { cmd: 'status' })).status.state === 'open');
+  const before = (await env.ask(own, { cmd: 'status' })).status;
+
+  const web = await env.browser.newPage();
+  await web.goto(server.url.replace(/^ws/, 'http').replace(/\/ws$/, '/page'));
+  const probe = await until('the content script\'s answers', () =>
+    web.evaluate(() => document.documentElement.dataset.swProbe), 15_000);
+  const results = JSON.parse(probe);
+  t.diagnostic(JSON.stringify(results));
+  assert.equal(results.length, 5);
+  // No listener answers: sendMessage resolves with nothing (the worker's
+  // replies are always {ok, ...}).
+  for (const { request, reply } of results) assert.equal(reply, undefined, `no reply to ${request.cmd}`);
+
+  await sleep(500);
+  const after = (await env.ask(own, { cmd: 'status' })).status;
+  assert.equal(after.state, 'open');
+  assert.equal(after.sent, before.sent, 'nothing was sent');
+  assert.equal(after.connects, before.connects);
+  assert.equal((await server.stats('owner')).messages, 0, 'the server got no message');
+  assert.equal((await server.stats('content-evil')).connections, 0, 'no connection to the content script\'s URL');
 });
 
 test('the auth token is never in chrome.storage.local or a log', { timeout: 60_000 }, async (t) => {

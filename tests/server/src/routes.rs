@@ -24,6 +24,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/control/push", get(push).post(push))
         .route("/control/close", get(close).post(close))
         .route("/health", get(|| async { cors("ok".into_response()) }))
+        .route("/page", get(page))
         .with_state(hub)
 }
 
@@ -118,6 +119,11 @@ async fn close(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Res
         Command::Close(code, reason.clone())
     });
     cors(axum::Json(serde_json::json!({ "closed": closed })).into_response())
+}
+
+/// An empty web page, for content-script tests.
+async fn page() -> Response {
+    axum::response::Html("<!doctype html><title>sw-websocket test page</title>").into_response()
 }
 
 fn cors(mut response: Response) -> Response {
