@@ -21,7 +21,11 @@ function area() {
   return {
     data, writes: 0,
     async get(key) { return data.has(key) ? { [key]: structuredClone(data.get(key)) } : {}; },
-    async set(items) { this.writes++; for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v)); },
+    failing: null,
+    async set(items) {
+      if (this.failing) throw new Error(this.failing);
+      this.writes++;
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v)); },
     async remove(key) { data.delete(key); },
   };
 }
@@ -33,6 +37,7 @@ export function fakeAreas() {
 export function stored(name, key) { return fakeAreas()[name].data.get(key); }
 export function store(name, key, value) { fakeAreas()[name].data.set(key, value); }
 export function writes(name) { return fakeAreas()[name].writes; }
+export function failWrites(name, message) { fakeAreas()[name].failing = message; }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = fakeAreas)]
@@ -40,6 +45,8 @@ extern "C" {
     fn stored(area: &str, key: &str) -> JsValue;
     fn store(area: &str, key: &str, value: &JsValue);
     fn writes(area: &str) -> u32;
+    #[wasm_bindgen(js_name = failWrites)]
+    fn fail_writes(area: &str, message: JsValue);
 }
 
 fn json(text: &str) -> JsValue {
@@ -278,4 +285,47 @@ async fn a_snapshot_with_an_unknown_key_is_quarantined_naming_it() {
         .as_string()
         .unwrap_or_default();
     assert!(why.contains("\"extra\""), "{why}");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_counters_only_write_is_reported_and_written_later() {
+    let sw = persistent("failing").await;
+    sw.connect(url("failing-writes").into(), JsValue::UNDEFINED)
+        .expect("valid");
+    until("open", || field(&sw.status(), "state") == "open").await;
+    until("the open written", || {
+        field(&stored("local", "failing"), "counters.connects") == 1
+    })
+    .await;
+    // Sent on the open socket: only the counters change, nothing waits for
+    // the write, and yet its failure must not go unnoticed.
+    fail_writes("local", "quota exceeded (fake)".into());
+    let reported = next(&sw, "error");
+    let receipt = JsFuture::from(sw.send("counted".into(), JsValue::UNDEFINED))
+        .await
+        .expect("sent on the open socket");
+    assert_eq!(field(&receipt, "queued"), false);
+    let event = wait(reported, "the error event of the failed write").await;
+    assert_eq!(field(&event, "error.kind"), "storage");
+    let message = field(&event, "error.message")
+        .as_string()
+        .unwrap_or_default();
+    assert!(message.contains("quota exceeded (fake)"), "{message}");
+    assert_eq!(field(&sw.status(), "lastError.kind"), "storage");
+    assert_eq!(
+        field(&sw.status(), "state"),
+        "open",
+        "the socket is unharmed"
+    );
+    // The store recovers: the next change writes every counter, the lost one too.
+    fail_writes("local", JsValue::NULL);
+    JsFuture::from(sw.send("after".into(), JsValue::UNDEFINED))
+        .await
+        .expect("sent");
+    until("both sends counted in storage", || {
+        field(&stored("local", "failing"), "counters.sent") == 2
+    })
+    .await;
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
 }
