@@ -51,6 +51,26 @@ function next(target, event) {
   });
 }
 
+/**
+ * Sends `count` messages through each endpoint and waits for their echoes,
+ * in alternating batches of `batch` (the side that goes first alternates
+ * too), and returns each side's milliseconds summed over its batches. Both
+ * sides share every moment of the run, so a slow spell of the machine (two
+ * cores, with the browser, the server and the test driver on them) lands on
+ * both instead of on whichever ran then.
+ */
+async function interleaved(sides, data, count, mode, batch) {
+  const ms = Object.fromEntries(Object.keys(sides).map((name) => [name, 0]));
+  const names = Object.keys(sides);
+  for (let done = 0, turn = 0; done < count; done += batch, turn++) {
+    const n = Math.min(batch, count - done);
+    for (const name of turn % 2 ? [...names].reverse() : names) {
+      ms[name] += await echo(sides[name], data, n, mode);
+    }
+  }
+  return ms;
+}
+
 /** Sends `count` messages and waits for their echoes; returns milliseconds. */
 async function echo({ send, onMessage }, data, count, mode) {
   let got = 0;
@@ -124,17 +144,14 @@ const commands = {
     return { openMs: openedAt, marks };
   },
 
-  /** One throughput run of `impl` ('sw' or 'raw'). */
-  async throughput(sw, { impl, url, kind, size, count, mode }) {
+  /** One throughput run: `count` messages each way, sw and raw interleaved in batches. */
+  async throughput(sw, { url, kind, size, count, mode, batch }) {
     const data = payload(kind, size);
-    if (impl === 'raw') {
-      // Kept open across runs, like sw-websocket's socket.
-      raw ??= await openRaw(url);
-      return { ms: await echo(rawEndpoint(raw), data, count, mode) };
-    }
+    // Kept open across runs, like sw-websocket's socket.
+    raw ??= await openRaw(url);
     if (sw.status().state !== 'open') await next(sw, 'open');
     const failures = [];
-    const ms = await echo(swEndpoint(sw, failures), data, count, mode);
+    const ms = await interleaved({ sw: swEndpoint(sw, failures), raw: rawEndpoint(raw) }, data, count, mode, batch);
     if (failures.length) throw new Error(`${failures.length} sends failed: ${failures[0]}`);
     return { ms };
   },
