@@ -4,7 +4,7 @@
 //! by client id across reconnects). See the README beside this crate.
 //!
 //! [`protocol`] holds every decision and has no `worker` type: it builds and
-//! is tested natively.
+//! is tested natively. The Worker and the Durable Object are wasm32 only.
 
 pub mod protocol;
 
