@@ -157,9 +157,8 @@ pub enum Frame<'a> {
     /// `{"type":"sw.msg","id":N,"dup":B,"data":D}`.
     Reliable(Reliable<'a>),
     /// A JSON object of type `sw.msg` without a valid id (an integer from 0
-    /// to [`MAX_ID`]), or with a `dup`
-    /// that is not a boolean, or with a field given twice: the socket is closed
-    /// with [`BAD_FRAME_CODE`].
+    /// to [`MAX_ID`]), with a `dup` that is not a boolean, or with a field
+    /// given twice: the socket is closed with [`BAD_FRAME_CODE`].
     BadReliable,
     /// `{"type":"sw.auth",...}`, the client's token when it authenticates by
     /// message: never broadcast (this example checks no token).
@@ -221,7 +220,7 @@ fn reliable<'a>(fields: &[(String, &'a RawValue)]) -> Option<Reliable<'a>> {
         let mut found = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| *v);
         match (found.next(), found.next()) {
             (first, None) => Ok(first),
-            (Some(_), Some(_)) | (None, Some(_)) => Err(()),
+            (_, Some(_)) => Err(()),
         }
     };
     let id: u64 = serde_json::from_str(one("id").ok()??.get()).ok()?;
@@ -444,6 +443,13 @@ mod tests {
                 KA
             ),
             rel(0, false, "[1, 2]")
+        );
+        assert_eq!(
+            classify(
+                "{\"type\": \"sw.msg\",\n \"id\": 6,\t\"data\":  \"hi\" }",
+                KA
+            ),
+            rel(6, false, "hi")
         );
         assert_eq!(
             classify(r#"{"type":"sw.msg","id":3}"#, KA),
