@@ -2,7 +2,8 @@
 # sw-websocket build script.
 #
 #   ./build.sh setup   install what is missing (idempotent)
-#   ./build.sh build   build the wasm package into extension/pkg and the test server
+#   ./build.sh build   build the wasm package into extension/pkg, the test server and
+#                      the Cloudflare Worker example (examples/cloudflare-worker/build)
 #   ./build.sh test    setup, build, lint, then native, browser and end-to-end tests
 #   ./build.sh run     setup, build, start the test server and Chromium with the
 #                      extension connected to it; prints its status until Ctrl-C
@@ -18,6 +19,9 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
+
+WORKER_EXAMPLE=examples/cloudflare-worker
+WORKER_BUILD_VERSION=0.8.7
 
 # The wasm-bindgen version in Cargo.lock: wasm-bindgen-cli must match it exactly.
 wasm_bindgen_version() {
@@ -54,6 +58,12 @@ setup() {
     step "setup: installing wasm-bindgen-cli $want (have: ${have:-none}; about 3 min)"
     cargo install wasm-bindgen-cli --version "=$want" --force
   fi
+  # The Cloudflare Worker example's build tool, at the version its workers-rs
+  # (0.8) expects.
+  if [ "$(worker-build --version 2>/dev/null || true)" != "$WORKER_BUILD_VERSION" ]; then
+    step "setup: installing worker-build $WORKER_BUILD_VERSION (about 3 min)"
+    cargo install worker-build --version "=$WORKER_BUILD_VERSION" --locked --force
+  fi
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
@@ -67,7 +77,7 @@ setup() {
     step "setup: installing node modules (puppeteer-core, binaryen, terser, typescript)"
     PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   fi
-  echo "tools ready: $(wasm-pack --version), wasm-bindgen $want, $(chromium --version 2>/dev/null | head -1), node $(node --version)"
+  echo "tools ready: $(wasm-pack --version), wasm-bindgen $want, worker-build $WORKER_BUILD_VERSION, $(chromium --version 2>/dev/null | head -1), node $(node --version)"
 }
 
 build() {
@@ -104,6 +114,36 @@ build() {
   echo "js glue: $js bytes minified"
   step "build: test server"
   cargo build --quiet -p sw-test-server
+  worker_example
+}
+
+# The Cloudflare Worker example, with worker-build: the wasm-bindgen CLI
+# installed above (the example pins the same wasm-bindgen), npm's esbuild and
+# npm's binaryen; worker-build would otherwise download all three, and
+# Debian's binaryen 108 breaks modules.
+worker_example() {
+  step "build: Cloudflare Worker example -> $WORKER_EXAMPLE/build (worker-build --release)"
+  local wasm_bindgen log
+  wasm_bindgen=$(command -v wasm-bindgen)
+  log=$(mktemp)
+  # No path of the build machine in the module (panic locations), as above.
+  if ! (
+    cd "$WORKER_EXAMPLE"
+    WASM_BINDGEN_BIN="$wasm_bindgen" ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild" \
+      WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt" \
+      RUSTFLAGS="--remap-path-prefix=$HOME/.cargo/registry/src=crates --remap-path-prefix=$ROOT=sw-websocket" \
+      worker-build --release
+  ) >"$log" 2>&1; then
+    cat "$log"
+    die "worker-build failed in $WORKER_EXAMPLE"
+  fi
+  grep -h 'Using custom' "$log" | sed 's/^.*Using custom //' || true
+  rm -f "$log"
+  local f
+  for f in build/index_bg.wasm build/index.js build/worker/shim.mjs; do
+    [ -f "$WORKER_EXAMPLE/$f" ] || die "worker-build wrote no $WORKER_EXAMPLE/$f"
+    echo "$f: $(wc -c <"$WORKER_EXAMPLE/$f") bytes ($(gzip -9c "$WORKER_EXAMPLE/$f" | wc -c) gzip)"
+  done
 }
 
 # The release version: Cargo.toml's, which the demo's manifest.json must carry too.
@@ -184,13 +224,17 @@ test_all() {
   cargo fmt --all -- --check
   cargo clippy --quiet --workspace --all-targets -- -D warnings
   cargo clippy --quiet --target wasm32-unknown-unknown --lib --tests --examples -- -D warnings
+  cargo fmt --manifest-path "$WORKER_EXAMPLE/Cargo.toml" -- --check
+  cargo clippy --quiet --manifest-path "$WORKER_EXAMPLE/Cargo.toml" --all-targets -- -D warnings
+  cargo clippy --quiet --manifest-path "$WORKER_EXAMPLE/Cargo.toml" --target wasm32-unknown-unknown -- -D warnings
 
   step "docs: cargo doc for wasm32 (warnings are errors) and the Rust example"
   RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --target wasm32-unknown-unknown
   cargo build --quiet --example from_rust --target wasm32-unknown-unknown
 
-  step "test: native (core, with a virtual clock)"
+  step "test: native (core, with a virtual clock; the Worker example's protocol)"
   cargo test --workspace
+  cargo test --manifest-path "$WORKER_EXAMPLE/Cargo.toml"
 
   step "test: fuzz, a short run of each target (fuzz/run.sh; longer runs: see the README)"
   fuzz/run.sh "${FUZZ_SECONDS:-15}"
@@ -217,9 +261,13 @@ test_all() {
     stop_server
   done
 
-  step "test: end to end (puppeteer-core, Chromium, the unpacked extension)"
+  step "test: end to end (puppeteer-core, Chromium, the unpacked extension; workerd)"
   mkdir -p target/e2e
-  node --test --test-concurrency=2 tests/e2e/
+  # worker-protocol.test.mjs uses Node's WebSocket client: Node 20 has it
+  # behind a flag (on by default from Node 22).
+  local node_flags=()
+  node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' || node_flags+=(--experimental-websocket)
+  node "${node_flags[@]}" --test --test-concurrency=2 tests/e2e/
 }
 
 case "${1:-}" in
@@ -236,7 +284,7 @@ case "${1:-}" in
     exec node tests/bench/bench.mjs
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
