@@ -7,6 +7,8 @@
 #   ./build.sh test    setup, build, lint, then native, browser and end-to-end tests
 #   ./build.sh run     setup, build, start the test server and Chromium with the
 #                      extension connected to it; prints its status until Ctrl-C
+#   ./build.sh run --worker   the same against the Cloudflare Worker example,
+#                      run locally by workerd (examples/cloudflare-worker)
 #   ./build.sh bench   setup, build (release), then sw-websocket against the raw
 #                      WebSocket and a plain JS twin; exits non-zero on a failed budget
 #   ./build.sh package setup, build, then dist/: the demo extension as a zip for the
@@ -184,6 +186,16 @@ consumer() {
   echo "tsc: the consumer extension type-checks against the package's types"
 }
 
+# node with a global WebSocket client (the tests against the Worker join its
+# rooms with it): Node 20 has it behind a flag, on by default from Node 22.
+node_ws() {
+  if node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)'; then
+    node "$@"
+  else
+    node --experimental-websocket "$@"
+  fi
+}
+
 SERVER_PID=""
 stop_server() {
   if [ -n "$SERVER_PID" ]; then
@@ -263,18 +275,14 @@ test_all() {
 
   step "test: end to end (puppeteer-core, Chromium, the unpacked extension; workerd)"
   mkdir -p target/e2e
-  # worker-protocol.test.mjs uses Node's WebSocket client: Node 20 has it
-  # behind a flag (on by default from Node 22).
-  local node_flags=()
-  node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' || node_flags+=(--experimental-websocket)
-  node "${node_flags[@]}" --test --test-concurrency=2 tests/e2e/
+  node_ws --test --test-concurrency=2 tests/e2e/
 }
 
 case "${1:-}" in
   setup) setup ;;
   build) setup && build ;;
   test) test_all ;;
-  run) setup && build && exec node tests/e2e/run.mjs ;;
+  run) setup && build && node_ws tests/e2e/run.mjs "${@:2}" ;;
   package) setup && build && package ;;
   bench)
     setup && build
@@ -284,7 +292,7 @@ case "${1:-}" in
     exec node tests/bench/bench.mjs
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

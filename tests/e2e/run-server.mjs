@@ -1,5 +1,5 @@
-// ./build.sh run: the test server, Chromium with the extension connected to it,
-// and the connection's status printed as it changes, until Ctrl-C.
+// ./build.sh run (see run.mjs): the test server, Chromium with the extension
+// connected to it, and the connection's status printed as it changes, until Ctrl-C.
 //
 // It watches from outside (the server's stats, the worker's running status on
 // a page session) and sends the worker nothing after connecting, so what it
