@@ -213,6 +213,23 @@ export async function assertNotAttached(env, id = env.extensionId) {
   assert.equal(worker?.attached, false, 'nothing may be attached to the worker under test');
 }
 
+/**
+ * Sends each of `texts` from `page` while the socket is down (each must be
+ * queued, in the outbox), closes the page and stops the worker: from then on
+ * only its alarm can bring it back.
+ */
+export async function queueAndStop(env, page, watch, texts) {
+  for (const data of texts) {
+    const reply = await env.ask(page, { cmd: 'send', data });
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    assert.equal(reply.queued, true);
+  }
+  assert.equal((await env.ask(page, { cmd: 'status' })).status.outbox, texts.length);
+  await page.close(); // nothing may wake the worker but its alarm
+  await watch.stopWorker();
+  await assertNotAttached(env);
+}
+
 /** Reads `chrome.storage.local[key]` from an extension page. */
 export async function storageGet(page, key) {
   return page.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key);

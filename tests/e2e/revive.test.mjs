@@ -3,7 +3,7 @@
 // stopped with CDP from a page session and watched from the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, startServer, watchWorker, until, sleep, storageGet, assertNotAttached } from './harness.mjs';
+import { setup, startServer, watchWorker, until, sleep, storageGet, queueAndStop } from './harness.mjs';
 
 const status = async (env, page) => (await env.ask(page, { cmd: 'status' })).status;
 
@@ -19,15 +19,7 @@ test('50 messages sent while the server is down arrive in order after a worker s
 
   server.kill();
   await until('the worker to notice', async () => (await status(env, page)).state !== 'open');
-  for (let i = 0; i < 50; i++) {
-    const reply = await env.ask(page, { cmd: 'send', data: `down-${i}` });
-    assert.equal(reply.ok, true, JSON.stringify(reply));
-    assert.equal(reply.queued, true);
-  }
-  assert.equal((await status(env, page)).outbox, 50);
-  await page.close(); // nothing may wake the worker but its alarm
-  await watch.stopWorker();
-  await assertNotAttached(env);
+  await queueAndStop(env, page, watch, Array.from({ length: 50 }, (_, i) => `down-${i}`));
 
   server = await startServer(['--port', String(server.port)]);
   t.after(() => server.stop());

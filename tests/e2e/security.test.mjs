@@ -11,6 +11,20 @@ import { launch, startServer, until, sleep, EXTENSION_DIR, ROOT } from './harnes
 const HOSTILE_DIR = join(ROOT, 'tests', 'hostile-extension');
 const TOKEN = 'tok-5f3a9c-never-in-local';
 
+/**
+ * After the refused requests: still open, nothing sent on the socket (tag
+ * `tag`) and no connection to the URL they asked for (tag `evilTag`).
+ */
+async function assertUnchanged(env, page, server, before, tag, evilTag) {
+  await sleep(500);
+  const after = (await env.ask(page, { cmd: 'status' })).status;
+  assert.equal(after.state, 'open');
+  assert.equal(after.sent, before.sent, 'nothing was sent');
+  assert.equal(after.connects, before.connects);
+  assert.equal((await server.stats(tag)).messages, 0, 'the server got no message');
+  assert.equal((await server.stats(evilTag)).connections, 0, 'no connection to the URL they asked for');
+}
+
 test('another extension gets no answer and changes nothing', { timeout: 60_000 }, async (t) => {
   const server = await startServer();
   const env = await launch({ extensions: [EXTENSION_DIR, HOSTILE_DIR] });
@@ -54,13 +68,7 @@ test('another extension gets no answer and changes nothing', { timeout: 60_000 }
   }
   assert.notEqual(attempts.disconnected, 'still connected');
 
-  await sleep(500);
-  const after = (await env.ask(demo, { cmd: 'status' })).status;
-  assert.equal(after.state, 'open');
-  assert.equal(after.sent, before.sent, 'nothing was sent');
-  assert.equal(after.connects, before.connects);
-  assert.equal((await server.stats('victim')).messages, 0, 'the server got no message');
-  assert.equal((await server.stats('evil')).connections, 0, 'no connection to the hostile URL');
+  await assertUnchanged(env, demo, server, before, 'victim', 'evil');
 });
 
 test('a content script of the extension itself gets no answer and changes nothing', { timeout: 60_000 }, async (t) => {
@@ -91,13 +99,7 @@ test('a content script of the extension itself gets no answer and changes nothin
   // replies are always {ok, ...}).
   for (const { request, reply } of results) assert.equal(reply, undefined, `no reply to ${request.cmd}`);
 
-  await sleep(500);
-  const after = (await env.ask(own, { cmd: 'status' })).status;
-  assert.equal(after.state, 'open');
-  assert.equal(after.sent, before.sent, 'nothing was sent');
-  assert.equal(after.connects, before.connects);
-  assert.equal((await server.stats('owner')).messages, 0, 'the server got no message');
-  assert.equal((await server.stats('content-evil')).connections, 0, 'no connection to the content script\'s URL');
+  await assertUnchanged(env, own, server, before, 'owner', 'content-evil');
 });
 
 test('the auth token is never in chrome.storage.local or a log', { timeout: 60_000 }, async (t) => {

@@ -4,7 +4,7 @@
 // extension sends, and nothing else. Nothing attaches to the extension's worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, watchWorker, until, sleep, connectAndLeave, assertNotAttached } from './harness.mjs';
+import { launch, watchWorker, until, sleep, connectAndLeave, assertNotAttached, queueAndStop } from './harness.mjs';
 import { startWorkerd } from './workerd.mjs';
 import { joinRoom, proxy } from './room.mjs';
 
@@ -136,15 +136,7 @@ test('Worker: 50 messages sent while the Worker is out of reach arrive in order 
   await link.cut();
   await until('the worker to notice', async () => (await status(env, page)).state !== 'open');
   const sent = Array.from({ length: 50 }, (_, i) => `down-${i}`);
-  for (const data of sent) {
-    const reply = await env.ask(page, { cmd: 'send', data });
-    assert.equal(reply.ok, true, JSON.stringify(reply));
-    assert.equal(reply.queued, true);
-  }
-  assert.equal((await status(env, page)).outbox, 50);
-  await page.close(); // nothing may wake the worker but its alarm
-  await watch.stopWorker();
-  await assertNotAttached(env);
+  await queueAndStop(env, page, watch, sent);
   assert.deepEqual(room.messages, [], 'nothing got through the cut');
 
   await link.restore();
