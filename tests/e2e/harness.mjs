@@ -230,6 +230,15 @@ export async function queueAndStop(env, page, watch, texts) {
   await assertNotAttached(env);
 }
 
+/** After queueAndStop and the way back: a later life of the worker sent the whole outbox. */
+export async function assertRevived(t, env) {
+  const page = await env.page('popup.html');
+  const { status: s } = await env.ask(page, { cmd: 'status' });
+  t.diagnostic(`revived: workerStarts ${s.workerStarts}, reconnects ${s.reconnects}, outbox ${s.outbox}`);
+  assert.ok(s.workerStarts >= 2);
+  assert.equal(s.outbox, 0);
+}
+
 /** Reads `chrome.storage.local[key]` from an extension page. */
 export async function storageGet(page, key) {
   return page.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key);

@@ -3,7 +3,7 @@
 // stopped with CDP from a page session and watched from the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, startServer, watchWorker, until, sleep, storageGet, queueAndStop } from './harness.mjs';
+import { setup, startServer, watchWorker, until, sleep, storageGet, queueAndStop, assertRevived } from './harness.mjs';
 
 const status = async (env, page) => (await env.ask(page, { cmd: 'status' })).status;
 
@@ -28,11 +28,7 @@ test('50 messages sent while the server is down arrive in order after a worker s
     return c;
   }, 30_000, 250);
   assert.deepEqual(conn.lastTexts, Array.from({ length: 50 }, (_, i) => `down-${i}`));
-  const again = await env.page('popup.html');
-  const s = await status(env, again);
-  t.diagnostic(`revived: workerStarts ${s.workerStarts}, reconnects ${s.reconnects}, outbox ${s.outbox}`);
-  assert.ok(s.workerStarts >= 2);
-  assert.equal(s.outbox, 0);
+  await assertRevived(t, env);
   await watch.close();
 });
 

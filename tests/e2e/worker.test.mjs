@@ -4,7 +4,7 @@
 // extension sends, and nothing else. Nothing attaches to the extension's worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, watchWorker, until, sleep, connectAndLeave, assertNotAttached, queueAndStop } from './harness.mjs';
+import { launch, watchWorker, until, sleep, connectAndLeave, assertNotAttached, queueAndStop, assertRevived } from './harness.mjs';
 import { startWorkerd } from './workerd.mjs';
 import { joinRoom, proxy } from './room.mjs';
 
@@ -142,10 +142,6 @@ test('Worker: 50 messages sent while the Worker is out of reach arrive in order 
   await link.restore();
   await room.received(sent, 30_000);
   assert.deepEqual(room.messages, sent);
-  const again = await env.page('popup.html');
-  const s = await status(env, again);
-  t.diagnostic(`revived: workerStarts ${s.workerStarts}, reconnects ${s.reconnects}, outbox ${s.outbox}`);
-  assert.ok(s.workerStarts >= 2);
-  assert.equal(s.outbox, 0);
+  await assertRevived(t, env);
   await watch.close();
 });
