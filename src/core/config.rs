@@ -171,55 +171,6 @@ impl Config {
         self
     }
 
-    /// Turns reconnecting off: any close ends the connection.
-    pub fn without_reconnect(mut self) -> Self {
-        self.reconnect = false;
-        self
-    }
-
-    /// Sets the reconnect backoff.
-    pub fn backoff(mut self, backoff: Backoff) -> Self {
-        self.backoff = backoff;
-        self
-    }
-
-    /// Sets the close codes after which the connection stays closed.
-    pub fn fatal_close_codes(mut self, codes: Vec<u16>) -> Self {
-        self.fatal_close_codes = codes;
-        self
-    }
-
-    /// Sets the watchdog alarm period (`None`: no alarm; a stopped worker stays stopped).
-    pub fn watchdog(mut self, period: Option<Millis>) -> Self {
-        self.watchdog = period;
-        self
-    }
-
-    /// Bounds the outbox by messages and bytes.
-    pub fn outbox_limits(mut self, messages: usize, bytes: usize) -> Self {
-        self.max_outbox_messages = messages;
-        self.max_outbox_bytes = bytes;
-        self
-    }
-
-    /// Makes every text send reliable (acknowledged, resent after reconnects).
-    pub fn reliable(mut self, on: bool) -> Self {
-        self.reliable = on;
-        self
-    }
-
-    /// Expects `heartbeat.reply` (or any message) within its timeout after each keepalive.
-    pub fn heartbeat(mut self, heartbeat: Option<Heartbeat>) -> Self {
-        self.heartbeat = heartbeat;
-        self
-    }
-
-    /// Sends a secret on every open (see [`Auth`]).
-    pub fn auth(mut self, auth: Option<Auth>) -> Self {
-        self.auth = auth;
-        self
-    }
-
     /// The keepalive, if on.
     pub fn keepalive(&self) -> Option<&Keepalive> {
         self.keepalive.as_ref()

@@ -239,6 +239,25 @@ export async function assertRevived(t, env) {
   assert.equal(s.outbox, 0);
 }
 
+/**
+ * Sends texts `${prefix}${n}` from `page`, n counting up from `from`, in
+ * `groups` groups of `size` sent at once and `gapMs` apart; asserts every
+ * reply is ok.
+ */
+export async function sendGroups(page, { prefix, from, groups, size, gapMs }) {
+  const replies = await page.evaluate(async (p) => {
+    const all = [];
+    for (let group = 0; group < p.groups; group++) {
+      const sends = Array.from({ length: p.size }, (_, i) =>
+        chrome.runtime.sendMessage({ cmd: 'send', data: `${p.prefix}${p.from + group * p.size + i}` }));
+      all.push(...(await Promise.all(sends)));
+      await new Promise((resolve) => setTimeout(resolve, p.gapMs));
+    }
+    return all;
+  }, { prefix, from, groups, size, gapMs });
+  for (const reply of replies) assert.equal(reply.ok, true, JSON.stringify(reply));
+}
+
 /** Reads `chrome.storage.local[key]` from an extension page. */
 export async function storageGet(page, key) {
   return page.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key);

@@ -3,7 +3,7 @@
 // session, never attached to the worker). The server's record decides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, watchWorker, until } from './harness.mjs';
+import { setup, watchWorker, until, sendGroups } from './harness.mjs';
 
 test('500 reliable messages arrive, in order apart from marked duplicates, across 10 worker stops', { timeout: 240_000 }, async (t) => {
   // Acks come 150 ms late and messages flow in groups 60 ms apart: each stop
@@ -17,17 +17,7 @@ test('500 reliable messages arrive, in order apart from marked duplicates, acros
 
   let stops = 0;
   for (let chunk = 0; chunk < 10; chunk++) {
-    const replies = await page.evaluate(async (from) => {
-      const all = [];
-      for (let group = 0; group < 5; group++) {
-        const sends = Array.from({ length: 10 }, (_, i) =>
-          chrome.runtime.sendMessage({ cmd: 'send', data: `m${from + group * 10 + i}` }));
-        all.push(...(await Promise.all(sends)));
-        await new Promise((resolve) => setTimeout(resolve, 60));
-      }
-      return all;
-    }, chunk * 50);
-    for (const reply of replies) assert.equal(reply.ok, true, JSON.stringify(reply));
+    await sendGroups(page, { prefix: 'm', from: chunk * 50, groups: 5, size: 10, gapMs: 60 });
     const open = (await server.stats(tag)).perConnection.filter((c) => c.closedAt === null).map((c) => c.id);
     await watch.stopWorker();
     stops++;

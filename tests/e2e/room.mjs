@@ -9,16 +9,29 @@ if (typeof WebSocket !== 'function') {
   throw new Error('node has no global WebSocket: run node 22+, or node 20 with --experimental-websocket (./build.sh does)');
 }
 
-/** Joins `url` (ws://.../ws/ROOM?client=ID); resolves once open. */
-export async function joinRoom(url) {
+/**
+ * Opens a WebSocket to `url` (binary as ArrayBuffer); rejects after `ms`, on
+ * an error (Node 20's client reports a refused upgrade with an error event
+ * only) or on a close before the open.
+ */
+export async function openSocket(url, { name = url, ms = 5_000 } = {}) {
   const ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
+  await new Promise((resolve, reject) => {
+    const fail = (why) => { clearTimeout(timer); reject(new Error(`${name}: ${why}`)); };
+    const timer = setTimeout(() => fail(`not open after ${ms} ms`), ms);
+    ws.addEventListener('open', () => { clearTimeout(timer); resolve(); });
+    ws.addEventListener('error', (e) => fail(`failed to open (${e.message ?? 'error event'})`));
+    ws.addEventListener('close', (e) => fail(`closed before it opened (code ${e.code})`));
+  });
+  return ws;
+}
+
+/** Joins `url` (ws://.../ws/ROOM?client=ID); resolves once open. */
+export async function joinRoom(url) {
+  const ws = await openSocket(url);
   const messages = [];
   ws.addEventListener('message', (event) => messages.push(event.data));
-  await new Promise((resolve, reject) => {
-    ws.addEventListener('open', resolve, { once: true });
-    ws.addEventListener('error', () => reject(new Error(`could not join ${url}`)), { once: true });
-  });
   return {
     messages,
     send: (data) => ws.send(data),

@@ -11,17 +11,17 @@ const server = await startServer();
 const env = await launch({ headless });
 const watch = await watchWorker(env);
 let stopping = false;
-async function stop() {
+async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping');
   await watch.close();
   await env.close();
   server.stop();
-  process.exit(0);
+  process.exit(code);
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());
 
 console.log(`test server:  ${server.url} (stats: ${server.url.replace('ws://', 'http://').replace(/\/ws$/, '/stats')})`);
 console.log(`extension id: ${env.extensionId} (${headless ? 'headless: no DISPLAY' : 'window'})`);
@@ -29,7 +29,7 @@ const page = await env.page('popup.html');
 const reply = await env.ask(page, { cmd: 'connect', url: server.url, options: {} });
 if (!reply.ok) {
   console.error('connect failed:', reply.error);
-  await stop();
+  await stop(1);
 }
 const { status } = await until('open', async () => {
   const r = await env.ask(page, { cmd: 'status' });

@@ -13,7 +13,7 @@ const env = await launch({ headless });
 const watch = await watchWorker(env);
 const room = await joinRoom(`${wd.url}/ws/demo?client=terminal`);
 let stopping = false;
-async function stop() {
+async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping');
@@ -21,10 +21,10 @@ async function stop() {
   await watch.close();
   await env.close();
   await wd.stop();
-  process.exit(0);
+  process.exit(code);
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());
 
 const url = `${wd.url}/ws/demo?client=extension`;
 console.log(`Worker (workerd): ${wd.url}/ws/<room>`);
@@ -34,7 +34,7 @@ const options = { heartbeatReply: 'pong', reliable: true };
 const reply = await env.ask(page, { cmd: 'connect', url, options });
 if (!reply.ok) {
   console.error('connect failed:', reply.error);
-  await stop();
+  await stop(1);
 }
 await until('open', async () => (await env.ask(page, { cmd: 'status' })).status.state === 'open');
 console.log(`extension: open in room "demo" (reliable, keepalive every 20 s answered by the Worker's pong)`);

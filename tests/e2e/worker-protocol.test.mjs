@@ -8,16 +8,13 @@ import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startWorkerd } from './workerd.mjs';
-
-if (typeof globalThis.WebSocket !== 'function') {
-  throw new Error('no global WebSocket in this Node: run it with --experimental-websocket (Node 20)');
-}
+import { openSocket } from './room.mjs';
 
 let server;
-before(async () => {
+before(async (t) => {
   server = await startWorkerd();
 });
-after(async () => {
+after(async (t) => {
   await server?.stop();
 });
 
@@ -45,24 +42,7 @@ class Peer {
   /** Opens `/ws/<room>[?client=<client>]` on the workerd under test. */
   static async open(room, { client, name = room, ms = 5_000 } = {}) {
     const query = client === undefined ? '' : `?client=${client}`;
-    const ws = new WebSocket(`${server.url}/ws/${room}${query}`);
-    ws.binaryType = 'arraybuffer';
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name}: not open after ${ms} ms`)), ms);
-      ws.addEventListener('open', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      // Node 20's client reports a refused upgrade with an error event only.
-      ws.addEventListener('error', (e) => {
-        clearTimeout(timer);
-        reject(new Error(`${name}: failed to open (${e.message ?? 'error event'})`));
-      });
-      ws.addEventListener('close', (e) => {
-        clearTimeout(timer);
-        reject(new Error(`${name}: closed before it opened (code ${e.code})`));
-      });
-    });
+    const ws = await openSocket(`${server.url}/ws/${room}${query}`, { name, ms });
     return new Peer(ws, name);
   }
 
@@ -159,12 +139,8 @@ async function get(path) {
   return { status: response.status, body: await response.text() };
 }
 
-test('workerd starts and listens on loopback', (t) => {
-  t.diagnostic(`workerd listened ${server.startMs.toFixed(0)} ms after spawn, port ${server.port}`);
-  assert.match(server.url, /^ws:\/\/127\.0\.0\.1:\d+$/);
-});
-
-test('plain requests: 426 without an upgrade, 400 for a bad client id, 404 elsewhere', async () => {
+test('plain requests: 426 without an upgrade, 400 for a bad client id, 404 elsewhere', async (t) => {
+  t.diagnostic(`workerd listened ${server.startMs.toFixed(0)} ms after spawn, on port ${server.port}`);
   assert.deepEqual(await get('/ws/lobby'), { status: 426, body: 'Expected Upgrade: websocket' });
   assert.deepEqual(await get('/ws/lobby?client=ok-id_1'), {
     status: 426,

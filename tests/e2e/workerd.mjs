@@ -44,11 +44,7 @@ export async function startWorkerd({ timeoutMs = 10_000 } = {}) {
     ],
     { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'pipe'] },
   );
-  let exited = false;
-  const exit = once(child, 'exit').then(([code, signal]) => {
-    exited = true;
-    return { code, signal };
-  });
+  const exit = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
   // fd 3 carries one JSON object per line: {"event":"listen","socket":"http","port":N}.
   const lines = createInterface({ input: child.stdio[3] });
   let timer;
@@ -85,9 +81,9 @@ export async function startWorkerd({ timeoutMs = 10_000 } = {}) {
     port,
     startMs,
     async stop() {
-      if (exited) return exit;
-      child.kill('SIGTERM');
-      const done = await Promise.race([exit, sleep(5_000).then(() => null)]);
+      child.kill('SIGTERM'); // nothing, if it already exited
+      // An unref'd timer: it must not hold the test process for its 5 s.
+      const done = await Promise.race([exit, sleep(5_000, null, { ref: false })]);
       if (done) return done;
       child.kill('SIGKILL');
       return exit;

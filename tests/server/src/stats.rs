@@ -160,27 +160,17 @@ impl Hub {
         });
     }
 
-    /// Records a reliable frame; returns whether its id is new (to deliver).
-    pub fn reliable(
-        &self,
-        id: u64,
-        tag: Option<&str>,
-        msg_id: u64,
-        dup: bool,
-        data: serde_json::Value,
-    ) -> bool {
-        let _ = id;
+    /// Records a reliable frame; the data of each id is delivered once.
+    pub fn reliable(&self, tag: Option<&str>, msg_id: u64, dup: bool, data: serde_json::Value) {
         self.with(|inner| {
             let log = inner
                 .reliable
                 .entry(tag.unwrap_or_default().to_owned())
                 .or_default();
             log.frames.push((msg_id, dup));
-            let new = log.seen.insert(msg_id);
-            if new {
+            if log.seen.insert(msg_id) {
                 log.delivered.push(data);
             }
-            new
         })
     }
 

@@ -17,7 +17,7 @@ pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Opti
                 Some(Ok(Message::Text(text))) => {
                     hub.frame(id, Some(text.as_str()), text.len());
                     if let Some((msg_id, dup, data)) = reliable_frame(text.as_str()) {
-                        hub.reliable(id, tag.as_deref(), msg_id, dup, data);
+                        hub.reliable(tag.as_deref(), msg_id, dup, data);
                         let ack = format!("{{\"type\":\"sw.ack\",\"id\":{msg_id}}}");
                         let delay = hub.args.ack_delay_ms;
                         let tx = tx.clone();
