@@ -61,6 +61,51 @@ async fn binary_echo_is_byte_exact() {
 }
 
 #[wasm_bindgen_test]
+async fn queued_views_and_long_texts_keep_their_bytes() {
+    let sw = memory_socket();
+    let seen = collect(&sw);
+    let opened = next(&sw, "open");
+    sw.connect(url("queued-view").into(), JsValue::UNDEFINED)
+        .expect("valid url");
+    // Sent before the socket opens: copied into the outbox (the checked path).
+    let all: Vec<u8> = (0..=255).collect();
+    let buffer = Uint8Array::from(all.as_slice()).buffer();
+    let part = Uint8Array::new_with_byte_offset_and_length(&buffer, 10, 5);
+    let queued = JsFuture::from(sw.send(part.into(), JsValue::UNDEFINED))
+        .await
+        .expect("queued");
+    assert_eq!(field(&queued, "queued"), true);
+    wait(opened, "open").await;
+    // Around the lengths `received()` remembers as they are (4096 UTF-16
+    // units) and gives back whole (1000).
+    let texts = ["y".repeat(1500), "z".repeat(5000), "short".into()];
+    for text in &texts {
+        JsFuture::from(sw.send(text.as_str().into(), JsValue::UNDEFINED))
+            .await
+            .expect("sent");
+    }
+    until("4 echoes", || seen.borrow().len() == 4).await;
+    let echoes = seen.borrow().clone();
+    assert_eq!(
+        Uint8Array::new(&echoes[0]).to_vec(),
+        (10..15).collect::<Vec<u8>>()
+    );
+    for (got, want) in echoes[1..].iter().zip(&texts) {
+        assert_eq!(got.as_string().as_deref(), Some(want.as_str()));
+    }
+    let recent = sw.received(Some(4));
+    assert_eq!(field(&recent, "0.type"), "binary");
+    assert_eq!(field(&recent, "0.bytes"), 5);
+    for (i, text) in texts.iter().enumerate() {
+        let entry = |key: &str| field(&recent, &format!("{}.{key}", i + 1));
+        let head = &text[..text.len().min(1000)];
+        assert_eq!(entry("type"), "text");
+        assert_eq!(entry("data").as_string().as_deref(), Some(head));
+        assert_eq!(entry("length"), text.len() as u32);
+    }
+}
+
+#[wasm_bindgen_test]
 async fn json_echo_round_trips() {
     let sw = open("json", JsValue::UNDEFINED).await;
     let seen = collect(&sw);

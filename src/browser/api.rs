@@ -3,13 +3,13 @@
 use crate::browser::args::{close_args, connect_args, json_text, keys_from, send_options};
 use crate::browser::clock::now;
 use crate::browser::convert::{js_error, message_from_js, object};
-use crate::browser::driver::Driver;
+use crate::browser::driver::{Driver, RECENT_TEXT_CHARS};
 use crate::browser::glue;
 use crate::browser::payload::sendable;
 use crate::browser::persist::Pending;
 use crate::browser::snapshot::status_to_js;
 use crate::core::{Error, Message, SendOptions, Sent};
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
 
 /// A WebSocket that keeps an extension service worker alive while connected.
@@ -210,7 +210,7 @@ impl SwWebSocket {
                             Some(text) => object(&[
                                 ("at", at),
                                 ("type", "text".into()),
-                                ("data", text.clone()),
+                                ("data", head(text)),
                                 ("length", length),
                             ]),
                             None => {
@@ -302,4 +302,11 @@ pub(crate) fn status(driver: &Driver) -> JsValue {
     driver
         .read(|inner| status_to_js(&inner.conn.status()))
         .unwrap_or(JsValue::NULL)
+}
+
+/// The first `RECENT_TEXT_CHARS` UTF-16 units of a remembered text.
+fn head(text: &JsValue) -> JsValue {
+    text.unchecked_ref::<JsString>()
+        .substring(0, RECENT_TEXT_CHARS as u32)
+        .into()
 }

@@ -1,7 +1,8 @@
 //! Conversions at the JS boundary: values in, typed errors and plain objects out.
 
 use crate::core::{Error, Event, Message};
-use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS `Error` with `name` "SwWebSocketError" and a `kind` to branch on.
@@ -34,36 +35,26 @@ pub(crate) fn message_from_js(data: &JsValue) -> Result<Message, Error> {
     if let Some(text) = data.as_string() {
         return Ok(Message::Text(text));
     }
-    if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
-        return Ok(Message::Binary(Uint8Array::new(buffer).to_vec()));
+    let bytes = bytes_of(data);
+    if let Some(bytes) = bytes.dyn_ref::<Uint8Array>() {
+        return Ok(Message::Binary(bytes.to_vec()));
     }
-    if ArrayBuffer::is_view(data) {
-        let buffer = Reflect::get(data, &"buffer".into()).unwrap_or(JsValue::UNDEFINED);
-        let offset = number(data, "byteOffset");
-        let length = number(data, "byteLength");
-        if let (Some(buffer), Some(offset), Some(length)) =
-            (buffer.dyn_ref::<ArrayBuffer>(), offset, length)
-        {
-            return Ok(Message::Binary(
-                Uint8Array::new_with_byte_offset_and_length(buffer, offset, length).to_vec(),
-            ));
-        }
-        return Err(Error::InvalidMessage(
-            "views over a SharedArrayBuffer cannot be sent; copy them first".into(),
-        ));
-    }
-    Err(Error::InvalidMessage(format!(
-        "send takes a string, an ArrayBuffer or a typed array, not {}",
-        type_name(data)
-    )))
+    Err(Error::InvalidMessage(if bytes.is_null() {
+        "views over a SharedArrayBuffer cannot be sent; copy them first".into()
+    } else {
+        format!(
+            "send takes a string, an ArrayBuffer or a typed array, not {}",
+            type_name(data)
+        )
+    }))
 }
 
-fn number(obj: &JsValue, key: &str) -> Option<u32> {
-    Reflect::get(obj, &key.into())
-        .ok()?
-        .as_f64()
-        .filter(|n| n.is_finite() && *n >= 0.0 && *n <= u32::MAX as f64)
-        .map(|n| n as u32)
+#[wasm_bindgen(module = "/src/browser/glue.js")]
+extern "C" {
+    /// The bytes of an ArrayBuffer or of a view on one, as a `Uint8Array`;
+    /// `null` for a view on a SharedArrayBuffer, `undefined` for anything else.
+    #[wasm_bindgen(js_name = bytesOf)]
+    fn bytes_of(data: &JsValue) -> JsValue;
 }
 
 /// A short name of a JS value's type, for error messages.

@@ -4,15 +4,14 @@
 
 use crate::browser::clock::now;
 use crate::browser::convert::{event_to_js, message_to_js};
-use crate::browser::listeners::Listeners;
-use crate::browser::payload::{incoming, Incoming};
+use crate::browser::listeners::{ListenerList, Listeners};
 use crate::browser::persist::{self, Pending};
-use crate::browser::socket::{Socket, SocketEvent};
+use crate::browser::socket::{Incoming, Socket, SocketEvent};
 use crate::browser::store::Keys;
 use crate::browser::{glue, online::OnlineWatch};
 use crate::core::{Action, Connection, Error, Event, Message, SendOptions, Timestamp};
 use gloo_timers::callback::Timeout;
-use js_sys::{ArrayBuffer, Function, JsString};
+use js_sys::{ArrayBuffer, JsString};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -21,8 +20,11 @@ use wasm_bindgen::JsValue;
 
 /// How many received messages the driver remembers for `received()`.
 pub(crate) const RECENT_LIMIT: usize = 50;
-/// Longest text kept per remembered message, in UTF-16 units.
-const RECENT_TEXT_CHARS: usize = 1000;
+/// Longest text `received()` gives per message, in UTF-16 units.
+pub(crate) const RECENT_TEXT_CHARS: usize = 1000;
+/// Longest text remembered as it is (no copy on the hot path; at most 50 of
+/// them, 400 KiB); of a longer one only the head is copied out.
+const RECENT_WHOLE_CHARS: usize = 4096;
 
 /// A received message as remembered for `received()`.
 pub(crate) struct Recent {
@@ -57,8 +59,13 @@ impl Inner {
 
     /// Remembers a received message (`data` as listeners get it) and returns
     /// the listener calls for it, if there are listeners.
-    fn deliver(&mut self, data: &JsValue, binary: bool) -> Option<(Vec<Function>, JsValue)> {
-        remember(&mut self.recent, recent_of(data, binary));
+    fn deliver(
+        &mut self,
+        at: Timestamp,
+        data: &JsValue,
+        binary: bool,
+    ) -> Option<(ListenerList, JsValue)> {
+        remember(&mut self.recent, recent_of(at, data, binary));
         let listeners = self.listeners.of("message");
         (!listeners.is_empty()).then(|| (listeners, glue::message_event(data, binary)))
     }
@@ -150,7 +157,7 @@ pub(crate) fn drive(cell: &Rc<RefCell<Inner>>) {
 }
 
 /// Listener calls to make, in order: the functions and the event object.
-type Dispatch = Vec<(Vec<Function>, JsValue)>;
+type Dispatch = Vec<(ListenerList, JsValue)>;
 
 /// [`drive`], with `dispatch` (events the shell made itself) going first.
 fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Dispatch) {
@@ -168,7 +175,7 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Dispatch) {
             };
             if let Event::Message(message) = &event {
                 let binary = matches!(message, Message::Binary(_));
-                dispatch.extend(inner.deliver(&message_to_js(message), binary));
+                dispatch.extend(inner.deliver(now(), &message_to_js(message), binary));
                 continue;
             }
             let Some((kind, value)) = event_to_js(&event) else {
@@ -183,7 +190,7 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Dispatch) {
         persist::schedule(cell, inner);
     }
     for (listeners, value) in dispatch {
-        for listener in listeners {
+        for listener in listeners.iter() {
             if let Err(thrown) = listener.call1(&JsValue::UNDEFINED, &value) {
                 web_sys::console::error_2(&"sw-websocket: a listener threw".into(), &thrown);
             }
@@ -197,7 +204,7 @@ fn execute(cell: &Rc<RefCell<Inner>>, inner: &mut Inner, action: Action) {
             inner.socket = None;
             let weak = Rc::downgrade(cell);
             let handler = Rc::new(move |event| on_socket_event(&weak, event));
-            match Socket::open(&url, &protocols, handler) {
+            match Socket::open(&url, &protocols, inner.conn.heartbeat_reply(), handler) {
                 Ok(socket) => inner.socket = Some(socket),
                 Err(message) => inner.conn.handle_open_failed(now(), &message),
             }
@@ -258,14 +265,19 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
         let now = now();
         match event {
             SocketEvent::Open => inner.conn.handle_open(now),
-            SocketEvent::Message(data) => match incoming(&inner.conn, &data) {
-                Incoming::InPlace { binary } => {
+            SocketEvent::Message(data, what) => match what {
+                Incoming::Text | Incoming::Binary => {
                     if inner.conn.handle_message_in_place(now) {
-                        dispatch.extend(inner.deliver(&data, binary));
+                        let binary = matches!(what, Incoming::Binary);
+                        dispatch.extend(inner.deliver(now, &data, binary));
                     }
                 }
-                Incoming::Checked(message) => inner.conn.handle_message(now, message),
-                Incoming::Ignored => {}
+                Incoming::Protocol => {
+                    if let Some(text) = data.as_string() {
+                        inner.conn.handle_message(now, Message::Text(text));
+                    }
+                }
+                Incoming::Other => {}
             },
             SocketEvent::Close {
                 code,
@@ -311,13 +323,16 @@ fn remember(recent: &mut VecDeque<Recent>, entry: Recent) {
     recent.push_back(entry);
 }
 
-/// A received message as remembered: a short text as it is (no copy), the
-/// head of a long one copied out (a slice would keep it all alive).
-fn recent_of(data: &JsValue, binary: bool) -> Recent {
-    let (text, length) = match data.dyn_ref::<JsString>() {
-        Some(text) if !binary => {
+/// A received message as remembered: a text of up to `RECENT_WHOLE_CHARS`
+/// as it is (no copy), the head of a longer one copied out (a slice would
+/// keep it all alive); `received()` cuts texts to `RECENT_TEXT_CHARS`.
+fn recent_of(at: Timestamp, data: &JsValue, binary: bool) -> Recent {
+    let (text, length) = match binary {
+        // A message sorted as text by `glue.js` is a string.
+        false => {
+            let text = data.unchecked_ref::<JsString>();
             let length = text.length() as usize;
-            let kept = if length <= RECENT_TEXT_CHARS {
+            let kept = if length <= RECENT_WHOLE_CHARS {
                 Some(data.clone())
             } else {
                 text.substring(0, RECENT_TEXT_CHARS as u32)
@@ -326,14 +341,10 @@ fn recent_of(data: &JsValue, binary: bool) -> Recent {
             };
             (kept, length)
         }
-        _ => {
-            let bytes = data.dyn_ref::<ArrayBuffer>().map_or(0, |b| b.byte_length());
+        true => {
+            let bytes = data.unchecked_ref::<ArrayBuffer>().byte_length();
             (None, bytes as usize)
         }
     };
-    Recent {
-        at: now(),
-        text,
-        length,
-    }
+    Recent { at, text, length }
 }

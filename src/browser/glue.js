@@ -67,9 +67,20 @@ export async function alarmClear(name) {
 
 const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
 
-/** Calls `listener(i, event)` on `ws`'s events, `i` the index in SOCKET_EVENTS; returns a function that removes the listeners. */
-export function listen(ws, listener) {
-  const calls = SOCKET_EVENTS.map((type, i) => (event) => listener(i, event));
+/**
+ * Calls `listener(i, event)` on `ws`'s events, `i` the index in SOCKET_EVENTS;
+ * returns a function that removes the listeners. A message comes as
+ * `listener(1, data, kind)`, sorted here in one step: kind 0 a text for the
+ * application, 1 an ArrayBuffer, 2 a text the core must read (it contains
+ * `mark` or equals `reply`), 3 anything else.
+ */
+export function listen(ws, listener, mark, reply) {
+  const kindOf = (data) => (typeof data === 'string'
+    ? (data.includes(mark) || data === reply ? 2 : 0)
+    : (data instanceof ArrayBuffer ? 1 : 3));
+  const calls = SOCKET_EVENTS.map((type, i) => (i === 1
+    ? ({ data }) => listener(1, data, kindOf(data))
+    : (event) => listener(i, event, 0)));
   SOCKET_EVENTS.forEach((type, i) => ws.addEventListener(type, calls[i]));
   return () => SOCKET_EVENTS.forEach((type, i) => ws.removeEventListener(type, calls[i]));
 }
@@ -92,6 +103,20 @@ export function watchOnline(changed) {
 
 export function isOnline() {
   return globalThis.navigator?.onLine ?? true;
+}
+
+/** What `send` can hand to the socket as it is: its size in bytes (a string's upper bound, 3 per UTF-16 unit), or -1. */
+export function sendableSize(data) {
+  if (typeof data === 'string') return data.length * 3;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  return ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer ? data.byteLength : -1;
+}
+
+/** The bytes of an ArrayBuffer or of a view on one; `null` for a view on a SharedArrayBuffer. */
+export function bytesOf(data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (!ArrayBuffer.isView(data)) return undefined;
+  return data.buffer instanceof ArrayBuffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
 }
 
 // The hot path's objects, built in one call instead of a property at a time.

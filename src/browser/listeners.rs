@@ -4,16 +4,21 @@ use crate::browser::reader::list;
 use crate::core::json::quote;
 use crate::core::Error;
 use js_sys::Function;
+use std::rc::Rc;
 
 /// The event types an `SwWebSocket` dispatches.
 pub(crate) const EVENT_TYPES: [&str; 7] = [
     "open", "message", "close", "error", "state", "ack", "gave_up",
 ];
 
+/// Listener functions of one event type: shared by the dispatches under way,
+/// replaced (never changed) when a listener is added or removed.
+pub(crate) type ListenerList = Rc<Vec<Function>>;
+
 /// Listener functions by event type, each at most once (as in the DOM).
 #[derive(Default)]
 pub(crate) struct Listeners {
-    by_type: [Vec<Function>; EVENT_TYPES.len()],
+    by_type: [ListenerList; EVENT_TYPES.len()],
 }
 
 fn index_of(kind: &str) -> Result<usize, Error> {
@@ -31,7 +36,9 @@ impl Listeners {
         let index = index_of(kind)?;
         if let Some(list) = self.by_type.get_mut(index) {
             if !list.iter().any(|g| g == &f) {
-                list.push(f);
+                let mut more = Vec::clone(list);
+                more.push(f);
+                *list = Rc::new(more);
             }
         }
         Ok(())
@@ -40,13 +47,16 @@ impl Listeners {
     pub(crate) fn remove(&mut self, kind: &str, f: &Function) -> Result<(), Error> {
         let index = index_of(kind)?;
         if let Some(list) = self.by_type.get_mut(index) {
-            list.retain(|g| g != f);
+            let mut fewer = Vec::clone(list);
+            fewer.retain(|g| g != f);
+            *list = Rc::new(fewer);
         }
         Ok(())
     }
 
-    /// A copy of the listeners of `kind`, safe to call while the set changes.
-    pub(crate) fn of(&self, kind: &str) -> Vec<Function> {
+    /// The listeners of `kind` as they are now: calling them is safe while
+    /// the set changes (a change makes a new list).
+    pub(crate) fn of(&self, kind: &str) -> ListenerList {
         index_of(kind)
             .ok()
             .and_then(|i| self.by_type.get(i))

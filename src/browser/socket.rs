@@ -1,18 +1,18 @@
 //! A browser WebSocket that owns its listeners and removes them on drop.
 
-use crate::core::Message;
+use crate::core::{Message, ACK_MARK};
 use js_sys::{Array, Function};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, WebSocket};
 
 /// What a socket reports.
 pub(crate) enum SocketEvent {
     Open,
-    /// The event's `data`, as the browser gave it.
-    Message(JsValue),
+    /// The event's `data`, as the browser gave it, and what it is.
+    Message(JsValue, Incoming),
     Close {
         code: u16,
         reason: String,
@@ -21,21 +21,37 @@ pub(crate) enum SocketEvent {
     Error,
 }
 
+/// What a received value is, as `glue.js`'s `listen` sorted it.
+#[derive(Clone, Copy)]
+pub(crate) enum Incoming {
+    /// A text for the application, kept as it is.
+    Text,
+    /// An ArrayBuffer, kept as it is.
+    Binary,
+    /// A text that may be a protocol frame (it contains the ack mark, or
+    /// equals the heartbeat reply): the core reads it.
+    Protocol,
+    /// Neither (binaryType is "arraybuffer": never).
+    Other,
+}
+
 type Handler = Rc<dyn Fn(SocketEvent)>;
 
 /// One `web_sys::WebSocket` and the closure listening on it.
 pub(crate) struct Socket {
     ws: WebSocket,
-    _listener: Closure<dyn FnMut(u32, JsValue)>,
+    _listener: Closure<dyn FnMut(u32, JsValue, u32)>,
     /// Removes the listeners (`glue.js`'s `listen`).
     stop: Function,
 }
 
 impl Socket {
-    /// Opens a socket; `handler` receives its events until the socket is dropped.
+    /// Opens a socket; `handler` receives its events until the socket is
+    /// dropped. A received text equal to `reply` is sorted as a protocol frame.
     pub(crate) fn open(
         url: &str,
         protocols: &[String],
+        reply: Option<&str>,
         handler: Handler,
     ) -> Result<Socket, String> {
         let ws = if protocols.is_empty() {
@@ -47,23 +63,32 @@ impl Socket {
         .map_err(|e| describe(&e))?;
         ws.set_binary_type(BinaryType::Arraybuffer);
         // One closure for the four event types: `kind` is their index in
-        // `listen`'s list.
-        let listener = Closure::<dyn FnMut(u32, JsValue)>::new(move |kind, e: JsValue| {
-            handler(match kind {
-                0 => SocketEvent::Open,
-                1 => SocketEvent::Message(e.unchecked_into::<MessageEvent>().data()),
-                2 => {
-                    let e = e.unchecked_into::<CloseEvent>();
-                    SocketEvent::Close {
-                        code: e.code(),
-                        reason: e.reason(),
-                        was_clean: e.was_clean(),
+        // `listen`'s list; a message comes as its data and what it is.
+        let listener =
+            Closure::<dyn FnMut(u32, JsValue, u32)>::new(move |kind, e: JsValue, what| {
+                handler(match kind {
+                    0 => SocketEvent::Open,
+                    1 => SocketEvent::Message(
+                        e,
+                        match what {
+                            0 => Incoming::Text,
+                            1 => Incoming::Binary,
+                            2 => Incoming::Protocol,
+                            _ => Incoming::Other,
+                        },
+                    ),
+                    2 => {
+                        let e = e.unchecked_into::<CloseEvent>();
+                        SocketEvent::Close {
+                            code: e.code(),
+                            reason: e.reason(),
+                            was_clean: e.was_clean(),
+                        }
                     }
-                }
-                _ => SocketEvent::Error,
-            })
-        });
-        let stop = listen(&ws, &listener).map_err(|e| describe(&e))?;
+                    _ => SocketEvent::Error,
+                })
+            });
+        let stop = listen(&ws, &listener, ACK_MARK, reply).map_err(|e| describe(&e))?;
         Ok(Socket {
             ws,
             _listener: listener,
@@ -107,12 +132,15 @@ impl Drop for Socket {
 
 #[wasm_bindgen(module = "/src/browser/glue.js")]
 extern "C" {
-    /// Adds `listener(kind, event)` for `ws`'s open (0), message (1), close
-    /// (2) and error (3) events; the function it returns removes them.
+    /// Adds `listener(kind, event, 0)` for `ws`'s open (0), close (2) and
+    /// error (3) events, and `listener(1, data, what)` for its messages
+    /// (`what`: see [`Incoming`]); the function it returns removes them.
     #[wasm_bindgen(catch)]
     fn listen(
         ws: &WebSocket,
-        listener: &Closure<dyn FnMut(u32, JsValue)>,
+        listener: &Closure<dyn FnMut(u32, JsValue, u32)>,
+        mark: &str,
+        reply: Option<&str>,
     ) -> Result<Function, JsValue>;
 }
 
