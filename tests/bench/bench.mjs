@@ -9,6 +9,7 @@ import { report } from './report.mjs';
 
 const OUT = join(ROOT, 'target', 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7); // throughput rounds (one run per side each)
+const CALIBRATE = process.env.BENCH_CALIBRATE === '1'; // raw against raw: the method's own error
 const STARTS = Number(process.env.BENCH_STARTS ?? 11); // worker starts per extension, median taken
 // BENCH_ONLY=throughput,startup runs some parts (for work on one figure); budgets of the rest are skipped.
 const ONLY = process.env.BENCH_ONLY?.split(',');
@@ -140,7 +141,7 @@ async function throughput(sw, url) {
     for (const mode of ['pipelined', 'roundtrip']) {
       const ms = { sw: [], raw: [] };
       for (let round = 0; round < ROUNDS; round++) {
-        const reply = await sw({ cmd: 'throughput', url: `${url}?tag=raw`, mode, ...c, batch: c.batch[mode] });
+        const reply = await sw({ cmd: 'throughput', url: `${url}?tag=raw`, mode, ...c, batch: c.batch[mode], calibrate: CALIBRATE });
         ms.sw.push(reply.ms.sw);
         ms.raw.push(reply.ms.raw);
       }

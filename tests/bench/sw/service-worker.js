@@ -60,8 +60,13 @@ function next(target, event) {
  * both instead of on whichever ran then.
  */
 async function interleaved(sides, data, count, mode, batch) {
-  const ms = Object.fromEntries(Object.keys(sides).map((name) => [name, 0]));
   const names = Object.keys(sides);
+  const ms = Object.fromEntries(names.map((name) => [name, 0]));
+  // One untimed batch each first: a round's first batch often took about
+  // 20 ms instead of 2 (seen in binary round trips), and it always fell on
+  // the same side. Without it two raw sockets measured against each other
+  // came out up to 10% apart.
+  for (const name of names) await echo(sides[name], data, batch, mode);
   for (let done = 0, turn = 0; done < count; done += batch, turn++) {
     const n = Math.min(batch, count - done);
     for (const name of turn % 2 ? [...names].reverse() : names) {
@@ -76,7 +81,15 @@ async function echo({ send, onMessage }, data, count, mode) {
   let got = 0;
   let wanted = 0;
   let done = null;
-  const stop = onMessage(() => { if (++got === wanted) done(); });
+  // Each side's listener reads the message, as every real one does: Chromium
+  // makes the JS value of a message's data on its first read (sw-websocket
+  // always reads it to hand it on), so a raw listener that never read it
+  // would be a baseline no application can reach.
+  let bytes = 0;
+  const stop = onMessage((event) => {
+    bytes += event.data.length ?? event.data.byteLength;
+    if (++got === wanted) done();
+  });
   const start = performance.now();
   if (mode === 'pipelined') {
     wanted = count;
@@ -93,6 +106,7 @@ async function echo({ send, onMessage }, data, count, mode) {
   }
   const ms = performance.now() - start;
   stop();
+  if (bytes === 0) throw new Error('the echoes carried no data');
   return ms;
 }
 
@@ -127,6 +141,7 @@ async function openSw(key, url, options = {}) {
 
 const extra = new Map(); // storageKey -> SwWebSocket, for the sockets beside the main one
 let raw = null; // the browser's own WebSocket of the throughput runs
+let rawTwin = null; // a second one, for the calibration runs
 let busyTimer = null;
 
 const commands = {
@@ -145,13 +160,17 @@ const commands = {
   },
 
   /** One throughput run: `count` messages each way, sw and raw interleaved in batches. */
-  async throughput(sw, { url, kind, size, count, mode, batch }) {
+  async throughput(sw, { url, kind, size, count, mode, batch, calibrate }) {
     const data = payload(kind, size);
     // Kept open across runs, like sw-websocket's socket.
     raw ??= await openRaw(url);
     if (sw.status().state !== 'open') await next(sw, 'open');
     const failures = [];
-    const ms = await interleaved({ sw: swEndpoint(sw, failures), raw: rawEndpoint(raw) }, data, count, mode, batch);
+    // `calibrate`: a second raw socket in sw-websocket's place (an A/A run: how
+    // far the method itself is from 1).
+    if (calibrate) rawTwin ??= await openRaw(url.replace('tag=raw', 'tag=raw2'));
+    const first = calibrate ? rawEndpoint(rawTwin) : swEndpoint(sw, failures);
+    const ms = await interleaved({ sw: first, raw: rawEndpoint(raw) }, data, count, mode, batch);
     if (failures.length) throw new Error(`${failures.length} sends failed: ${failures[0]}`);
     return { ms };
   },
