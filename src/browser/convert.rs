@@ -1,8 +1,8 @@
 //! Conversions at the JS boundary: values in, typed errors and plain objects out.
 
+use crate::browser::payload::bytes_of;
 use crate::core::{Error, Event, Message};
 use js_sys::{Object, Reflect, Uint8Array};
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS `Error` with `name` "SwWebSocketError" and a `kind` to branch on.
@@ -47,14 +47,6 @@ pub(crate) fn message_from_js(data: &JsValue) -> Result<Message, Error> {
             type_name(data)
         )
     }))
-}
-
-#[wasm_bindgen(module = "/src/browser/glue.js")]
-extern "C" {
-    /// The bytes of an ArrayBuffer or of a view on one, as a `Uint8Array`;
-    /// `null` for a view on a SharedArrayBuffer, `undefined` for anything else.
-    #[wasm_bindgen(js_name = bytesOf)]
-    fn bytes_of(data: &JsValue) -> JsValue;
 }
 
 /// A short name of a JS value's type, for error messages.

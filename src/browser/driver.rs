@@ -327,24 +327,21 @@ fn remember(recent: &mut VecDeque<Recent>, entry: Recent) {
 /// as it is (no copy), the head of a longer one copied out (a slice would
 /// keep it all alive); `received()` cuts texts to `RECENT_TEXT_CHARS`.
 fn recent_of(at: Timestamp, data: &JsValue, binary: bool) -> Recent {
-    let (text, length) = match binary {
+    let (text, length) = if binary {
+        let bytes = data.unchecked_ref::<ArrayBuffer>().byte_length();
+        (None, bytes as usize)
+    } else {
         // A message sorted as text by `glue.js` is a string.
-        false => {
-            let text = data.unchecked_ref::<JsString>();
-            let length = text.length() as usize;
-            let kept = if length <= RECENT_WHOLE_CHARS {
-                Some(data.clone())
-            } else {
-                text.substring(0, RECENT_TEXT_CHARS as u32)
-                    .as_string()
-                    .map(|head| JsValue::from_str(&head))
-            };
-            (kept, length)
-        }
-        true => {
-            let bytes = data.unchecked_ref::<ArrayBuffer>().byte_length();
-            (None, bytes as usize)
-        }
+        let text = data.unchecked_ref::<JsString>();
+        let length = text.length() as usize;
+        let kept = if length <= RECENT_WHOLE_CHARS {
+            Some(data.clone())
+        } else {
+            text.substring(0, RECENT_TEXT_CHARS as u32)
+                .as_string()
+                .map(|head| JsValue::from_str(&head))
+        };
+        (kept, length)
     };
     Recent { at, text, length }
 }

@@ -105,18 +105,21 @@ export function isOnline() {
   return globalThis.navigator?.onLine ?? true;
 }
 
+/** Whether `data` is an ArrayBuffer or a view on one (not on a SharedArrayBuffer): bytes `send` takes. */
+function onArrayBuffer(data) {
+  return data instanceof ArrayBuffer || (ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer);
+}
+
 /** What `send` can hand to the socket as it is: its size in bytes (a string's upper bound, 3 per UTF-16 unit), or -1. */
 export function sendableSize(data) {
   if (typeof data === 'string') return data.length * 3;
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  return ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer ? data.byteLength : -1;
+  return onArrayBuffer(data) ? data.byteLength : -1;
 }
 
 /** The bytes of an ArrayBuffer or of a view on one; `null` for a view on a SharedArrayBuffer. */
 export function bytesOf(data) {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (!ArrayBuffer.isView(data)) return undefined;
-  return data.buffer instanceof ArrayBuffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  if (!onArrayBuffer(data)) return ArrayBuffer.isView(data) ? null : undefined;
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 // The hot path's objects, built in one call instead of a property at a time.

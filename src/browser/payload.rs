@@ -9,6 +9,10 @@ use wasm_bindgen::JsValue;
 extern "C" {
     #[wasm_bindgen(js_name = sendableSize)]
     fn sendable_size(data: &JsValue) -> f64;
+    /// The bytes of an ArrayBuffer or of a view on one, as a `Uint8Array`;
+    /// `null` for a view on a SharedArrayBuffer, `undefined` for anything else.
+    #[wasm_bindgen(js_name = bytesOf)]
+    pub(crate) fn bytes_of(data: &JsValue) -> JsValue;
 }
 
 /// The size in bytes of a value the socket can take as it is: a string (an

@@ -27,11 +27,8 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 export function report(r) {
   const rows = [['measure', 'sw-websocket', 'baseline', 'ratio']];
   for (const t of r.throughput ?? []) {
-    if (t.check) {
-      rows.push([`  check: raw in sw's place, ${t.case} ${t.mode}`, fmt(t.swPerSec, 0), `raw ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
-    } else {
-      rows.push([`echo ${t.case} x${t.count}, ${t.mode} (msg/s)`, fmt(t.swPerSec, 0), `raw ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
-    }
+    const label = t.check ? `  check: raw in sw's place, ${t.case} ${t.mode}` : `echo ${t.case} x${t.count}, ${t.mode} (msg/s)`;
+    rows.push([label, fmt(t.swPerSec, 0), `raw ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
   }
   if (r.startup) {
     const { loopback, distant, distantMs } = r.startup;
