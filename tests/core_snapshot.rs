@@ -286,10 +286,10 @@ fn a_worker_dies_and_the_next_one_picks_up_from_the_store() {
             .send(Timestamp(2), format!("r{i}").into(), SendOptions::default())
             .expect("sent");
     }
-    first.persist_to(&mut store).expect("stored");
+    first.persist_to(Timestamp(2), &mut store).expect("stored");
     assert_eq!(store.writes, 1, "the burst is one write");
     first.handle_message(Timestamp(3), r#"{"type":"sw.ack","id":60}"#.into());
-    first.persist_to(&mut store).expect("stored");
+    first.persist_to(Timestamp(2), &mut store).expect("stored");
     drop(first); // the worker is stopped: sockets, timers and globals are gone
 
     let mut second = Connection::new();

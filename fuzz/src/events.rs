@@ -35,8 +35,13 @@
 //!   the keepalive frames.
 //! - `persistence`: a queued send's `seq` is pending until written; a written
 //!   snapshot reads back equal through JSON and restores.
+//! - `ids never reused`: the id rule, see `wire_ids.rs`. Writes are
+//!   asynchronous as in the shell: one may start (the snapshot is taken),
+//!   other steps run, then it lands; a restart while one is under way starts
+//!   from it or from the one before, as the input says.
 
 use crate::input::Input;
+use crate::wire_ids::WireIds;
 use std::collections::{BTreeMap, VecDeque};
 use sw_websocket::core::{
     parse_ack, Action, ConnState, Connection, Event, Message, Options, Protocols, SendOptions,
@@ -69,6 +74,7 @@ pub mod op {
     pub const REMOVE: u8 = 19;
     pub const WORKER_START: u8 = 20;
     pub const CORRUPT: u8 = 21;
+    pub const WRITE_START: u8 = 22;
     /// Operations in all.
     pub const OPS: u8 = 24;
 }
@@ -156,6 +162,10 @@ struct Driver<'l> {
     unacked: BTreeMap<u64, u64>,
     next_k: u64,
     stored: Option<(Snapshot, Option<String>)>,
+    /// A write under way: its sequence, snapshot and secret.
+    writing: Option<(u64, Snapshot, Option<String>)>,
+    /// Every reliable id handed to a socket, in any life.
+    wire: WireIds,
     /// The state as told by `State` events.
     state: ConnState,
     sent: u64,
@@ -177,6 +187,8 @@ impl Driver<'_> {
             unacked: BTreeMap::new(),
             next_k: 0,
             stored: None,
+            writing: None,
+            wire: WireIds::default(),
             state: ConnState::Idle,
             sent: 0,
             keepalives: 0,
@@ -371,6 +383,7 @@ impl Driver<'_> {
                     format!("frame id {id} does not carry m{k}: {text}"),
                 );
             }
+            self.on_wire(id, k);
             return;
         }
         match self.pending.front().copied() {
@@ -384,11 +397,18 @@ impl Driver<'_> {
                         format!("frame id {id} does not carry m{}: {text}", front.k),
                     );
                 }
+                self.on_wire(id, front.k);
             }
             front => self.fail(
                 "outbox order",
                 format!("first frame of id {id} when the next one due is {front:?}"),
             ),
+        }
+    }
+
+    fn on_wire(&mut self, id: u64, k: u64) {
+        if let Err(why) = self.wire.record(id, k) {
+            self.fail("ids never reused", why);
         }
     }
 
@@ -524,6 +544,20 @@ impl Driver<'_> {
         }
         self.sent = sent;
         self.keepalives = keepalives;
+        let restart_points = [
+            self.stored.as_ref().map(|(s, _)| (s, "last written")),
+            self.writing.as_ref().map(|(_, s, _)| (s, "being written")),
+        ];
+        let checked = match restart_points {
+            [None, None] => self.wire.check_nothing_written(),
+            points => points
+                .into_iter()
+                .flatten()
+                .try_for_each(|(snapshot, which)| self.wire.check_restart_from(snapshot, which)),
+        };
+        if let Err(why) = checked {
+            self.fail("ids never reused", why);
+        }
     }
 
     fn op(&mut self, input: &mut Input) {
@@ -586,7 +620,7 @@ impl Driver<'_> {
                 self.conn.handle_online(self.now, online);
                 self.end(false);
             }
-            op::ADVANCE | 13 | 22 => {
+            op::ADVANCE | 13 => {
                 let target = Timestamp(self.now.0.saturating_add(input.millis()));
                 self.advance(target);
             }
@@ -605,6 +639,7 @@ impl Driver<'_> {
                 self.end(true);
             }
             op::PERSIST => self.persist(),
+            op::WRITE_START => self.write_start(),
             op::RESTART => self.restart(input),
             op::CLEAR_OUTBOX => {
                 self.begin("clear outbox");
@@ -847,35 +882,56 @@ impl Driver<'_> {
         self.end(false);
     }
 
+    /// A write lands: the one under way, or (none is) one of the state now,
+    /// started and finished in this step.
     fn persist(&mut self) {
         self.begin("persist");
-        if let Some(seq) = self.conn.poll_persist() {
-            let snapshot = self.conn.snapshot();
-            let json = serde_json::to_string(&snapshot)
-                .unwrap_or_else(|e| self.fail("persistence", format!("serialize: {e}")));
-            let back: Snapshot = serde_json::from_str(&json)
-                .unwrap_or_else(|e| self.fail("persistence", format!("read back: {e}: {json}")));
-            // Without the secret, which the shell keeps apart.
-            let mut written = snapshot;
-            written.options.auth_token = None;
-            if back != written {
-                self.fail("persistence", format!("read back differs: {json}"));
-            }
-            self.stored = Some((back, self.conn.secret().map(str::to_owned)));
-            self.conn.handle_persisted(seq);
-            if self.conn.poll_persist().is_some() {
-                self.fail(
-                    "persistence",
-                    format!("still dirty after writing seq {seq}"),
-                );
-            }
+        let landing = match self.writing.take() {
+            Some(write) => Some(write),
+            None => self.take_snapshot(),
+        };
+        if let Some((seq, snapshot, secret)) = landing {
+            self.stored = Some((snapshot, secret));
+            self.conn.handle_persisted(self.now, seq);
         }
         self.end(false);
+    }
+
+    /// A write starts: the snapshot is taken now, it lands at a later `persist`.
+    fn write_start(&mut self) {
+        self.begin("write start");
+        if self.writing.is_none() {
+            self.writing = self.take_snapshot();
+        }
+        self.end(false);
+    }
+
+    /// The snapshot to write, if the state changed: checked to read back
+    /// equal through JSON (without the secret, which the shell keeps apart).
+    fn take_snapshot(&self) -> Option<(u64, Snapshot, Option<String>)> {
+        let seq = self.conn.poll_persist()?;
+        let snapshot = self.conn.snapshot();
+        let json = serde_json::to_string(&snapshot)
+            .unwrap_or_else(|e| self.fail("persistence", format!("serialize: {e}")));
+        let back: Snapshot = serde_json::from_str(&json)
+            .unwrap_or_else(|e| self.fail("persistence", format!("read back: {e}: {json}")));
+        let mut written = snapshot;
+        written.options.auth_token = None;
+        if back != written {
+            self.fail("persistence", format!("read back differs: {json}"));
+        }
+        Some((seq, back, self.conn.secret().map(str::to_owned)))
     }
 
     /// The worker stops (its socket with it) and starts again from storage.
     fn restart(&mut self, input: &mut Input) {
         self.begin("restart");
+        if let Some((_, snapshot, secret)) = self.writing.take() {
+            if input.bool() {
+                // The write landed; the worker stopped before it was told.
+                self.stored = Some((snapshot, secret));
+            }
+        }
         self.now = Timestamp(self.now.0.saturating_add(input.millis() * 10));
         self.socket = Socket::None;
         self.conn = new_connection(input);

@@ -12,3 +12,4 @@ pub mod events;
 pub mod input;
 pub mod seeds;
 pub mod snapshot;
+pub mod wire_ids;

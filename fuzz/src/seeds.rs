@@ -200,6 +200,19 @@ impl Script {
         self.op(op::RESTART, &args)
     }
 
+    /// A snapshot write starts; it lands at the next `persist`.
+    pub fn write_start(self) -> Script {
+        self.op(op::WRITE_START, &[])
+    }
+
+    /// Restarts the worker while a write is under way: from that write if
+    /// it `landed`, else from the one before.
+    pub fn restart_mid_write(self, landed: bool, seed: u32) -> Script {
+        let mut args = vec![u8::from(landed), 200];
+        args.extend(seed.to_le_bytes());
+        self.op(op::RESTART, &args)
+    }
+
     /// The bytes.
     pub fn bytes(self) -> Vec<u8> {
         self.0
@@ -297,6 +310,30 @@ pub fn event_scripts() -> Vec<(&'static str, Vec<u8>)> {
                 .restart(7)
                 .open()
                 .ack(0)
+                .bytes(),
+        ),
+        (
+            // The worker stops while the write holding a reliable send is
+            // under way, then sends again: the id rule's window.
+            "reliable-stop-mid-write",
+            Script::new(6)
+                .connect(0, RELIABLE, &[])
+                .persist()
+                .open()
+                .send(0, 1, 2)
+                .write_start()
+                .send(0, 2, 2)
+                .restart_mid_write(false, 8)
+                .open()
+                .send(0, 3, 2)
+                .write_start()
+                .persist()
+                .send(0, 4, 2)
+                .write_start()
+                .restart_mid_write(true, 9)
+                .open()
+                .send(0, 5, 2)
+                .persist()
                 .bytes(),
         ),
     ]

@@ -11,16 +11,18 @@
 //! - `restored as stored`: the restored state follows the snapshot (state,
 //!   at most one `Open`, the outbox entry by entry, binary data decoded as a
 //!   reference base64 decoder does), no deadline in the past, and what it
-//!   snapshots restores again to the same (unless restoring counted past
+//!   snapshots restores again to the same, but for `nextId`, one block of
+//!   ids further on (unless restoring counted past
 //!   2^53 - 1, the limit `restore` holds `nextId - 1` and counters to: see
 //!   `in_range`).
 //! - `flush order`: on open, the restored outbox goes out in id order,
-//!   reliable entries as `dup: true` frames; a send after it gets a larger id.
+//!   reliable entries as `dup: true` frames; a send after it gets an id at
+//!   or above the stored `nextId` (ids below it may have reached the wire).
 
 use serde_json::Value;
 use sw_websocket::core::{
     parse_ack, Action, ConnState, Connection, Message, SendOptions, Sent, Snapshot, SnapshotV1,
-    Timestamp, ACK_MARK, SNAPSHOT_VERSION,
+    Timestamp, ACK_MARK, ID_BLOCK, SNAPSHOT_VERSION,
 };
 
 /// The time of the restore.
@@ -182,6 +184,18 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
         );
     }
     let mut second = again.snapshot();
+    // A restore reserves the next block of ids (see the id rule in the core).
+    let reserved = first.next_id.saturating_add(ID_BLOCK).min(1 << 53);
+    if second.next_id != reserved {
+        fail(
+            "restored as stored",
+            format!(
+                "nextId {} restores as {}, expected {reserved}",
+                first.next_id, second.next_id
+            ),
+        );
+    }
+    second.next_id = first.next_id;
     let opened = u64::from(state == ConnState::Connecting);
     if second.counters.connects != first.counters.connects + opened
         || second.counters.reconnects != first.counters.reconnects + opened
@@ -240,7 +254,8 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
             }
         }
     }
-    let last = entries.last().map_or(0, |e| e.id);
+    // The id rule: every id below the stored nextId may be on the wire.
+    let last = snapshot.next_id.saturating_sub(1);
     let how = SendOptions {
         reliable: Some(true),
         json: false,

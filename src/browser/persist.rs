@@ -1,6 +1,7 @@
 //! Writing the snapshot: coalesced (one write in flight, the next one takes
 //! every change made meanwhile), and the queued sends that wait for it.
 
+use crate::browser::clock::now;
 use crate::browser::convert::{js_error, object};
 use crate::browser::driver::{drive, Inner};
 use crate::browser::glue;
@@ -25,7 +26,7 @@ pub(crate) fn schedule(cell: &Rc<RefCell<Inner>>, inner: &mut Inner) {
     }
     if !inner.keys.enabled() {
         if let Some(seq) = inner.conn.poll_persist() {
-            inner.conn.handle_persisted(seq);
+            inner.conn.handle_persisted(now(), seq);
             settle(inner, seq, None);
         }
         return;
@@ -69,7 +70,7 @@ fn write_next(weak: Weak<RefCell<Inner>>) {
             Err(_) => return JsValue::UNDEFINED,
             Ok(mut inner) => match result {
                 Ok(_) => {
-                    inner.conn.handle_persisted(seq);
+                    inner.conn.handle_persisted(now(), seq);
                     if let Some(secret) = secret {
                         inner.written_secret = Some(secret);
                     }

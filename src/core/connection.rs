@@ -3,6 +3,7 @@
 //! persistence in `persist.rs`.
 
 use crate::core::backoff::Rng;
+use crate::core::ids::Ids;
 use crate::core::io::{Action, Event};
 use crate::core::outbox::Outbox;
 use crate::core::reliable;
@@ -31,7 +32,7 @@ pub struct Connection {
     pub(crate) attempt: u32,
     pub(crate) online: bool,
     pub(crate) outbox: Outbox,
-    pub(crate) next_id: u64,
+    pub(crate) ids: Ids,
     pub(crate) counters: Counters,
     pub(crate) last_error: Option<ErrorInfo>,
     pub(crate) last_close: Option<CloseInfo>,
@@ -79,7 +80,7 @@ impl Connection {
             attempt: 0,
             online: true,
             outbox: Outbox::default(),
-            next_id: 1,
+            ids: Ids::default(),
             counters: Counters::default(),
             last_error: None,
             last_close: None,
@@ -121,6 +122,7 @@ impl Connection {
         self.intent_open = true;
         self.attempt = 0;
         self.mark_dirty();
+        self.reserve_ids();
         self.open_socket(now, false);
         Ok(())
     }
@@ -171,18 +173,8 @@ impl Connection {
             self.actions
                 .push_back(Action::Send(reliable::auth_frame(&auth.token)));
         }
-        let flushed = self.outbox.flush();
-        if !flushed.is_empty() {
-            for entry in &flushed {
-                let frame = if entry.reliable {
-                    reliable::frame(entry, entry.sent)
-                } else {
-                    entry.message.clone()
-                };
-                self.counters.sent += 1;
-                self.actions.push_back(Action::Send(frame));
-            }
-        }
+        self.outbox.rewind();
+        self.flush_outbox(now);
         self.mark_dirty();
         self.touch(now);
     }

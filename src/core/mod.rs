@@ -9,6 +9,7 @@ mod close;
 mod config;
 mod connection;
 mod error;
+mod ids;
 mod io;
 mod ip;
 pub(crate) mod json;
@@ -37,6 +38,7 @@ pub use config::{
 };
 pub use connection::Connection;
 pub use error::Error;
+pub use ids::ID_BLOCK;
 pub use io::{Action, Event, SendOptions, Sent};
 pub use lifecycle::WAKE_ALARM_AFTER;
 pub use message::Message;

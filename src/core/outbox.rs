@@ -1,5 +1,6 @@
 //! The persistent outbox: messages waiting for a socket, or for an ack.
 
+use crate::core::reliable;
 use crate::core::{Error, Message};
 use std::collections::VecDeque;
 
@@ -28,6 +29,9 @@ pub struct OutboxEntry {
 pub(crate) struct Outbox {
     entries: VecDeque<OutboxEntry>,
     bytes: usize,
+    /// How many entries at the front went to the current socket (all of them
+    /// reliable and waiting for their ack); the rest wait for a socket.
+    on_wire: usize,
 }
 
 impl Outbox {
@@ -51,33 +55,60 @@ impl Outbox {
 
     /// Removes reliable entries with an id up to `id`; returns how many.
     pub(crate) fn ack(&mut self, id: u64) -> usize {
+        let acked = |e: &OutboxEntry| e.reliable && e.id <= id;
+        let on_wire = self.on_wire.min(self.entries.len());
+        let gone_from_wire = self.entries.range(..on_wire).filter(|e| acked(e)).count();
         let before = self.entries.len();
-        self.entries.retain(|e| !(e.reliable && e.id <= id));
+        self.entries.retain(|e| !acked(e));
+        self.on_wire = on_wire - gone_from_wire;
         self.recount();
         before - self.entries.len()
     }
 
-    /// Takes what must go on the wire now, in order: every entry; unreliable
-    /// ones leave the outbox, reliable ones stay (marked sent) until acked.
-    pub(crate) fn flush(&mut self) -> Vec<OutboxEntry> {
-        let out: Vec<OutboxEntry> = self.entries.iter().cloned().collect();
-        self.entries.retain(|e| e.reliable);
-        for entry in &mut self.entries {
-            entry.sent = true;
-        }
-        self.recount();
-        out
+    /// A new socket opened: every entry must go to it, resends included.
+    pub(crate) fn rewind(&mut self) {
+        self.on_wire = 0;
     }
 
-    /// Marks the reliable entry `id` as handed to a socket.
-    pub(crate) fn mark_sent(&mut self, id: u64) {
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.id == id) {
-            entry.sent = true;
+    /// Whether some entry waits for the current socket.
+    pub(crate) fn has_waiting(&self) -> bool {
+        self.on_wire < self.entries.len()
+    }
+
+    /// Takes what may go on the current socket now, in order: every entry not
+    /// yet handed to it, up to the first reliable one with an id of `below`
+    /// or more (its id is not stored yet: it waits for the write that
+    /// reserves it, and what follows waits behind it). Unreliable entries
+    /// leave the outbox; reliable ones stay, marked sent, until acked.
+    pub(crate) fn take_ready(&mut self, below: u64) -> Vec<Message> {
+        let mut frames = Vec::new();
+        let start = self.on_wire.min(self.entries.len());
+        let mut rest = self.entries.split_off(start);
+        while rest.front().is_some_and(|e| !e.reliable || e.id < below) {
+            let Some(mut entry) = rest.pop_front() else {
+                break;
+            };
+            if entry.reliable {
+                frames.push(reliable::frame(&entry, entry.sent));
+                entry.sent = true;
+                self.entries.push_back(entry);
+            } else {
+                self.bytes = self.bytes.saturating_sub(entry.message.len());
+                frames.push(entry.message);
+            }
         }
+        self.on_wire = self.entries.len();
+        self.entries.append(&mut rest);
+        frames
     }
 
     pub(crate) fn remove(&mut self, id: u64) -> bool {
         let before = self.entries.len();
+        if let Some(at) = self.entries.iter().position(|e| e.id == id) {
+            if at < self.on_wire {
+                self.on_wire -= 1;
+            }
+        }
         self.entries.retain(|e| e.id != id);
         self.recount();
         before != self.entries.len()
@@ -87,6 +118,7 @@ impl Outbox {
         let n = self.entries.len();
         self.entries.clear();
         self.bytes = 0;
+        self.on_wire = 0;
         n
     }
 

@@ -2,6 +2,7 @@
 //! lets a queued `send` resolve only once its message is stored.
 
 use crate::core::connection::Connection;
+use crate::core::ids::{Ids, MAX_ID};
 use crate::core::io::{Action, Event};
 use crate::core::json::quote;
 use crate::core::lifecycle::WAKE_ALARM_AFTER;
@@ -10,9 +11,6 @@ use crate::core::snapshot::{Snapshot, StoredMessage, SNAPSHOT_VERSION};
 use crate::core::state::Phase;
 use crate::core::timer::Timer;
 use crate::core::{Error, Timestamp, WsUrl};
-
-/// The largest whole number a JS number holds exactly.
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 impl Connection {
     /// The state to store (without secrets).
@@ -29,7 +27,7 @@ impl Connection {
             },
             gave_up: matches!(self.phase, Phase::GaveUp),
             counters: self.counters.clone(),
-            next_id: self.next_id,
+            next_id: self.ids.to_store(),
             outbox: self
                 .outbox
                 .entries()
@@ -52,9 +50,13 @@ impl Connection {
         (self.dirty > self.persisted).then_some(self.dirty)
     }
 
-    /// The snapshot taken at `seq` is in storage.
-    pub fn handle_persisted(&mut self, seq: u64) {
+    /// The snapshot taken at `seq` is in storage. Frames that waited for the
+    /// write reserving their ids go out now.
+    pub fn handle_persisted(&mut self, now: Timestamp, seq: u64) {
         self.persisted = self.persisted.max(seq);
+        if self.ids.persisted(seq) {
+            self.flush_outbox(now);
+        }
     }
 
     /// The last sequence known to be in storage.
@@ -99,7 +101,7 @@ impl Connection {
             | c.sent
             | c.received
             | c.keepalives;
-        if all > MAX_SAFE_INTEGER {
+        if all > MAX_ID {
             return Err(corrupt("nextId or a counter out of range".into()));
         }
         let mut options = snapshot.options.clone();
@@ -135,13 +137,14 @@ impl Connection {
         self.intent_open = intent_open;
         self.attempt = snapshot.attempt;
         self.outbox = outbox;
-        self.next_id = snapshot.next_id;
+        self.ids = Ids::restored(snapshot.next_id);
         let starts = self.counters.worker_starts;
         self.counters = snapshot.counters;
         self.counters.worker_starts += starts;
         self.last_close = snapshot.last_close;
         self.last_error = snapshot.last_error.or(self.last_error.take());
         self.mark_dirty();
+        self.reserve_ids();
         self.timers.stop_socket_timers();
         // An alarm set before the worker stopped may still be there.
         self.wake = snapshot.next_attempt_at.map(Timestamp);

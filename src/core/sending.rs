@@ -4,12 +4,15 @@
 use crate::core::connection::Connection;
 use crate::core::io::{Action, SendOptions, Sent};
 use crate::core::outbox::OutboxEntry;
-use crate::core::reliable;
 use crate::core::state::Phase;
 use crate::core::{Error, Message, Timestamp};
 
 impl Connection {
     /// Sends `message`: to the socket when open, else into the outbox.
+    ///
+    /// A reliable message, and any message while others wait in the outbox,
+    /// goes through the outbox; its frame leaves once the write that reserves
+    /// its id is done (see the id rule in `ids.rs`), at once in steady use.
     pub fn send(
         &mut self,
         now: Timestamp,
@@ -26,7 +29,11 @@ impl Connection {
                 "reliable mode carries text and JSON only".into(),
             ));
         }
-        let id = self.next_id;
+        let Some(id) = self.ids.peek() else {
+            return Err(Error::InvalidMessage(
+                "every message id (up to 2^53 - 1) is used".into(),
+            ));
+        };
         let entry = OutboxEntry {
             id,
             message,
@@ -38,27 +45,53 @@ impl Connection {
             self.config.max_outbox_messages,
             self.config.max_outbox_bytes,
         );
-        self.outbox.push(entry.clone(), max_count, max_bytes)?;
-        self.next_id += 1;
+        self.outbox.push(entry, max_count, max_bytes)?;
+        self.ids.take();
         let seq = self.mark_dirty();
-        if !reliable {
-            return Ok(Sent::Queued { id, seq });
+        self.reserve_ids();
+        self.flush_outbox(now);
+        Ok(if reliable {
+            Sent::Reliable { id, seq }
+        } else {
+            Sent::Queued { id, seq }
+        })
+    }
+
+    /// Hands the open socket every outbox entry it may take now, in order.
+    pub(crate) fn flush_outbox(&mut self, now: Timestamp) {
+        if !self.phase.is_open() {
+            return;
         }
-        if self.phase.is_open() {
+        let before = self.outbox.len();
+        let frames = self.outbox.take_ready(self.ids.sendable_below());
+        if frames.is_empty() {
+            return;
+        }
+        for frame in frames {
             self.counters.sent += 1;
-            self.actions
-                .push_back(Action::Send(reliable::frame(&entry, false)));
-            self.outbox.mark_sent(id);
-            self.touch(now);
+            self.actions.push_back(Action::Send(frame));
         }
-        Ok(Sent::Reliable { id, seq })
+        if self.outbox.len() != before {
+            self.mark_dirty(); // unreliable entries left it
+        }
+        self.touch(now);
+    }
+
+    /// Asks for a new block of ids when less than half of one is left; the
+    /// next write holds it.
+    pub(crate) fn reserve_ids(&mut self) {
+        if self.ids.wants_block() {
+            let seq = self.mark_dirty();
+            self.ids.reserve(seq);
+        }
     }
 
     /// The checks of [`send`](Self::send) for a message of `len` bytes whose
     /// payload the shell keeps on its side (so that it is not copied in and
     /// out). `Ok(true)`: it may go to the socket now, is counted, and the
     /// caller must send it before anything else happens. `Ok(false)`: it
-    /// cannot (not open yet, or reliable): call `send` with the message.
+    /// cannot (not open yet, reliable, or behind messages waiting in the
+    /// outbox): call `send` with the message.
     pub fn send_in_place(
         &mut self,
         now: Timestamp,
@@ -75,7 +108,10 @@ impl Connection {
         if !self.intent_open {
             return Err(Error::NotOpen);
         }
-        if how.reliable.unwrap_or(self.config.reliable) || !self.phase.is_open() {
+        if how.reliable.unwrap_or(self.config.reliable)
+            || !self.phase.is_open()
+            || self.outbox.has_waiting()
+        {
             return Ok(false);
         }
         self.counters.sent += 1;

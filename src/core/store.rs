@@ -35,11 +35,15 @@ impl SnapshotStore for MemoryStore {
 
 impl Connection {
     /// Writes the state to `store` if it changed since the last write.
-    pub fn persist_to(&mut self, store: &mut impl SnapshotStore) -> Result<(), Error> {
+    pub fn persist_to(
+        &mut self,
+        now: Timestamp,
+        store: &mut impl SnapshotStore,
+    ) -> Result<(), Error> {
         if let Some(seq) = self.poll_persist() {
             let secret = self.secret().map(str::to_owned);
             store.save(self.snapshot(), secret)?;
-            self.handle_persisted(seq);
+            self.handle_persisted(now, seq);
         }
         Ok(())
     }

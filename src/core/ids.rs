@@ -1,0 +1,99 @@
+//! The id rule: an id that may have reached the wire is never given to
+//! another message, whatever stops the worker and whenever.
+//!
+//! Ids are reserved in blocks. The snapshot stores the end of the current
+//! block as `nextId`, so a worker that restarts from any written snapshot
+//! starts at or after it. An outbox entry's frame may go on the wire only
+//! once a write holding an end above its id is done (`stored`); until then
+//! it waits in the outbox. A new block is asked for when half of the current
+//! one is used, so under steady sending the frames never wait: the write
+//! that holds the next block is long done when it is needed. What a restart
+//! costs is a gap in the ids (the rest of the block), never a reused one.
+
+use std::collections::VecDeque;
+
+/// How many ids one reservation covers.
+pub const ID_BLOCK: u64 = 1024;
+/// The largest id: JS numbers stop being exact above it.
+pub(crate) const MAX_ID: u64 = (1 << 53) - 1;
+
+/// The id counter and its reservation.
+#[derive(Clone, Debug)]
+pub(crate) struct Ids {
+    /// The next id to give out.
+    next: u64,
+    /// The end of the reserved block: what the next snapshot stores.
+    reserved: u64,
+    /// The end known to be in storage: ids below it may go on the wire.
+    stored: u64,
+    /// Reservations not yet known written: (the persist sequence that holds
+    /// it, the block's end), oldest first.
+    writing: VecDeque<(u64, u64)>,
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids::restored(1)
+    }
+}
+
+impl Ids {
+    /// The counter of a worker restored from a snapshot whose `nextId` is `stored`.
+    pub(crate) fn restored(stored: u64) -> Ids {
+        Ids {
+            next: stored,
+            reserved: stored,
+            stored,
+            writing: VecDeque::new(),
+        }
+    }
+
+    /// The id the next message gets; `None` once every id is used.
+    pub(crate) fn peek(&self) -> Option<u64> {
+        (self.next <= MAX_ID).then_some(self.next)
+    }
+
+    /// The id [`peek`](Self::peek) gave is taken. Returns whether a new block
+    /// must be reserved: then call [`reserve`](Self::reserve) with the persist
+    /// sequence that will hold it.
+    pub(crate) fn take(&mut self) -> bool {
+        self.next = self.next.saturating_add(1);
+        self.wants_block()
+    }
+
+    /// Whether less than half a block is left.
+    pub(crate) fn wants_block(&self) -> bool {
+        self.reserved <= MAX_ID && self.reserved < self.next.saturating_add(ID_BLOCK / 2)
+    }
+
+    /// Moves the block's end on; the snapshot written at `seq` (or later)
+    /// holds it. Call after the change that made [`wants_block`](Self::wants_block) true.
+    pub(crate) fn reserve(&mut self, seq: u64) {
+        self.reserved = self.next.saturating_add(ID_BLOCK).min(MAX_ID + 1);
+        self.writing.push_back((seq, self.reserved));
+    }
+
+    /// The snapshot of sequence `seq` is written; returns whether frames
+    /// that were waiting may go now.
+    pub(crate) fn persisted(&mut self, seq: u64) -> bool {
+        let before = self.stored;
+        while let Some(&(at, end)) = self.writing.front() {
+            if at > seq {
+                break;
+            }
+            self.stored = self.stored.max(end);
+            self.writing.pop_front();
+        }
+        self.stored > before
+    }
+
+    /// Ids below this may go on the wire.
+    pub(crate) fn sendable_below(&self) -> u64 {
+        self.stored
+    }
+
+    /// What a snapshot stores as `nextId`.
+    pub(crate) fn to_store(&self) -> u64 {
+        self.reserved
+    }
+}
