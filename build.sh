@@ -44,7 +44,9 @@ apt_install() {
 setup() {
   step "setup: checking tools"
   command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (https://rustup.rs)"
-  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  local targets
+  targets=$(rustup target list --installed 2>/dev/null || true)
+  if ! grep -qx wasm32-unknown-unknown <<<"$targets"; then
     step "setup: adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
@@ -79,7 +81,7 @@ setup() {
     step "setup: installing node modules (puppeteer-core, binaryen, terser, typescript)"
     PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   fi
-  echo "tools ready: $(wasm-pack --version), wasm-bindgen $want, worker-build $WORKER_BUILD_VERSION, $(chromium --version 2>/dev/null | head -1), node $(node --version)"
+  echo "tools ready: $(wasm-pack --version), wasm-bindgen $want, worker-build $WORKER_BUILD_VERSION, $(chromium --version 2>/dev/null), node $(node --version)"
 }
 
 build() {
@@ -166,7 +168,11 @@ package() {
   rm -rf dist && mkdir -p dist
   zipfile="$ROOT/dist/sw-websocket-extension-$v.zip"
   (cd extension && zip -q -X -r "$zipfile" . -x 'pkg/*.d.ts' 'pkg/package.json' 'pkg/README.md' '*.map' '.*')
-  unzip -l "$zipfile" | grep -q ' manifest.json$' || die "the zip has no manifest.json"
+  # The listing is read whole first: piped into grep's quiet mode under
+  # pipefail, unzip dies of SIGPIPE when grep stops reading early.
+  local listing
+  listing=$(unzip -l "$zipfile")
+  grep -q ' manifest.json$' <<<"$listing" || die "the zip has no manifest.json"
   npm pack ./extension/pkg --pack-destination dist --silent >/dev/null
   [ -f "dist/sw-websocket-$v.tgz" ] || die "npm pack wrote no dist/sw-websocket-$v.tgz"
   for f in dist/*; do echo "$f: $(wc -c <"$f") bytes"; done
@@ -212,7 +218,7 @@ start_server() {
   target/debug/sw-test-server "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 50); do
-    SW_TEST_SERVER=$(grep -o 'ws://[^ ]*' "$log" | head -1 || true)
+    SW_TEST_SERVER=$(grep -m1 -o 'ws://[^ ]*' "$log" || true)
     [ -n "$SW_TEST_SERVER" ] && break
     sleep 0.1
   done
@@ -251,6 +257,11 @@ test_all() {
   build
   package
   consumer
+  step "lint: no pipeline into 'grep -q' or 'head' (under pipefail the producer's SIGPIPE fails it at random)"
+  # The pattern's own line does not match it: [d] is not a d.
+  if grep -nE '\|\s*(grep\s+(-[a-zA-Z]+\s+)*-[a-zA-Z]*q|hea[d]\b)' build.sh .ci/run fuzz/run.sh; then
+    die "the lines above pipe into grep -q or head: capture the output first, or use grep -m1"
+  fi
   step "lint: rustfmt and clippy (native and wasm32)"
   cargo fmt --all -- --check
   cargo clippy --quiet --workspace --all-targets -- -D warnings

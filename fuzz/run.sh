@@ -23,7 +23,8 @@ die() { printf 'fuzz/run.sh: %s\n' "$*" >&2; exit 1; }
 [[ $SECONDS_EACH =~ ^[1-9][0-9]*$ ]] || die "SECONDS must be a positive whole number, not '$SECONDS_EACH'"
 command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (https://rustup.rs)"
 command -v c++ >/dev/null || die "libFuzzer needs a C++ compiler: install g++ (Debian: apt-get install g++)"
-if ! rustup toolchain list | grep -q '^nightly'; then
+toolchains=$(rustup toolchain list)
+if ! grep -q '^nightly' <<<"$toolchains"; then
   echo "fuzz: installing the nightly toolchain (cargo-fuzz needs it)"
   rustup toolchain install nightly --profile minimal
 fi
