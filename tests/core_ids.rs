@@ -347,3 +347,43 @@ fn ids_after_clear_outbox_and_a_restore_go_on_from_the_stored_end() {
         "a restart skips the rest of the block, never back into it"
     );
 }
+
+#[test]
+fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
+    // A life whose connect() came before it read storage: its sends wait
+    // (no id is reserved), then the stored nextId of the last life arrives.
+    let mut conn = Connection::new();
+    let options: Options = serde_json::from_str(r#"{"reliable": true}"#).expect("json");
+    conn.connect(Timestamp(0), URL, options).expect("valid");
+    conn.handle_open(Timestamp(1));
+    while conn.poll_action().is_some() {}
+    for text in ["a", "b"] {
+        conn.send(Timestamp(2), text.into(), RELIABLE)
+            .expect("queued");
+    }
+    conn.send(Timestamp(2), "c".into(), PLAIN).expect("queued");
+    assert_eq!(conn.poll_action(), None, "nothing reserved: nothing goes");
+    assert_eq!(conn.handle_stored_next_id(5000), 4999);
+    let ids: Vec<u64> = conn.outbox().map(|e| e.id).collect();
+    assert_eq!(ids, [5000, 5001, 5002]);
+    assert_eq!(
+        conn.poll_action(),
+        None,
+        "the stored end is 5000: still waiting"
+    );
+    let seq = conn.poll_persist().expect("dirty");
+    assert_eq!(conn.snapshot().next_id, 5003 + ID_BLOCK);
+    conn.handle_persisted(Timestamp(3), seq);
+    let frames: Vec<Action> = std::iter::from_fn(|| conn.poll_action()).collect();
+    assert_eq!(
+        frames,
+        [
+            Action::Send(r#"{"type":"sw.msg","id":5000,"dup":false,"data":"a"}"#.into()),
+            Action::Send(r#"{"type":"sw.msg","id":5001,"dup":false,"data":"b"}"#.into()),
+            Action::Send("c".into()),
+        ]
+    );
+    // Once anything was written it is too late to move: nothing changes.
+    assert_eq!(conn.handle_stored_next_id(90_000), 0);
+    assert_eq!(conn.snapshot().next_id, 5003 + ID_BLOCK);
+}

@@ -329,3 +329,43 @@ async fn a_failed_counters_only_write_is_reported_and_written_later() {
     sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
         .expect("valid");
 }
+
+#[wasm_bindgen_test]
+async fn a_connect_before_resume_goes_on_from_the_stored_ids() {
+    // An earlier life's snapshot: ids below 5000 may have reached the wire.
+    let snapshot = json(
+        r#"{"version": 2, "intent": "closed", "url": null, "options": {}, "attempt": 0,
+            "nextAttemptAt": null, "gaveUp": false, "counters": {}, "nextId": 5000,
+            "outbox": [], "lastClose": null, "lastError": null}"#,
+    );
+    fake_areas();
+    store("local", "ids-first", &snapshot);
+    set_storage_areas(fake_areas());
+    let sw = SwWebSocket::new(json(r#"{"storageKey": "ids-first"}"#)).expect("valid");
+    // No resume(): connect and send at once.
+    sw.connect(url("ids-first").into(), json(r#"{"reliable": true}"#))
+        .expect("valid");
+    let sent = sw.send("first of this life".into(), JsValue::UNDEFINED);
+    let receipt = JsFuture::from(sent).await.expect("stored");
+    let id = field(&receipt, "id").as_f64().unwrap_or(0.0);
+    assert!(id >= 5000.0, "id {id} may be on the wire already");
+    let mut frames = JsValue::UNDEFINED;
+    for _ in 0..60 {
+        frames = field(&stats("ids-first").await, "reliable.frames");
+        if js_sys::Array::from(&frames).length() == 1 {
+            break;
+        }
+        JsFuture::from(sleep(50)).await.expect("sleep");
+    }
+    assert_eq!(
+        JSON::stringify(&frames).ok().and_then(|s| s.as_string()),
+        Some(format!("[[{id},false]]"))
+    );
+    let next_id = field(&stored("local", "ids-first"), "nextId").as_f64();
+    assert!(
+        next_id > Some(id),
+        "stored nextId {next_id:?} after id {id}"
+    );
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+}

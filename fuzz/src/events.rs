@@ -75,6 +75,8 @@ pub mod op {
     pub const WORKER_START: u8 = 20;
     pub const CORRUPT: u8 = 21;
     pub const WRITE_START: u8 = 22;
+    pub const RESTART_CONNECT_FIRST: u8 = 23;
+    pub const READ_IDS: u8 = 2;
     /// Operations in all.
     pub const OPS: u8 = 24;
 }
@@ -162,6 +164,8 @@ struct Driver<'l> {
     unacked: BTreeMap<u64, u64>,
     next_k: u64,
     stored: Option<(Snapshot, Option<String>)>,
+    /// `connect()` came before storage was read: no write until `read_ids`.
+    ids_unread: bool,
     /// A write under way: its sequence, snapshot and secret.
     writing: Option<(u64, Snapshot, Option<String>)>,
     /// Every reliable id handed to a socket, in any life.
@@ -187,6 +191,7 @@ impl Driver<'_> {
             unacked: BTreeMap::new(),
             next_k: 0,
             stored: None,
+            ids_unread: false,
             writing: None,
             wire: WireIds::default(),
             state: ConnState::Idle,
@@ -563,7 +568,7 @@ impl Driver<'_> {
     fn op(&mut self, input: &mut Input) {
         match input.byte() % op::OPS {
             op::CONNECT => self.connect(input),
-            op::SEND | 2 | 23 => self.send(input, false),
+            op::SEND => self.send(input, false),
             op::SEND_IN_PLACE => self.send(input, true),
             op::CLOSE => self.close(input),
             op::OPEN => {
@@ -640,6 +645,8 @@ impl Driver<'_> {
             }
             op::PERSIST => self.persist(),
             op::WRITE_START => self.write_start(),
+            op::RESTART_CONNECT_FIRST => self.restart_connect_first(input),
+            op::READ_IDS => self.read_ids(),
             op::RESTART => self.restart(input),
             op::CLEAR_OUTBOX => {
                 self.begin("clear outbox");
@@ -888,6 +895,7 @@ impl Driver<'_> {
         self.begin("persist");
         let landing = match self.writing.take() {
             Some(write) => Some(write),
+            None if self.ids_unread => None, // the shell holds its writes
             None => self.take_snapshot(),
         };
         if let Some((seq, snapshot, secret)) = landing {
@@ -900,7 +908,7 @@ impl Driver<'_> {
     /// A write starts: the snapshot is taken now, it lands at a later `persist`.
     fn write_start(&mut self) {
         self.begin("write start");
-        if self.writing.is_none() {
+        if self.writing.is_none() && !self.ids_unread {
             self.writing = self.take_snapshot();
         }
         self.end(false);
@@ -923,15 +931,49 @@ impl Driver<'_> {
         Some((seq, back, self.conn.secret().map(str::to_owned)))
     }
 
-    /// The worker stops (its socket with it) and starts again from storage.
-    fn restart(&mut self, input: &mut Input) {
-        self.begin("restart");
+    /// The worker stops and starts again, and `connect()` comes before
+    /// storage is read: the shell writes nothing until `read_ids`.
+    fn restart_connect_first(&mut self, input: &mut Input) {
+        self.stop(input);
+        self.begin("restart, connect first");
+        self.ids_unread = true;
+        let url = match &self.stored {
+            Some((Snapshot { url: Some(url), .. }, _)) => url.clone(),
+            _ => URLS[0].to_owned(),
+        };
+        let reliable = Options {
+            reliable: Some(true),
+            ..Options::default()
+        };
+        if let Err(e) = self.conn.connect(self.now, &url, reliable) {
+            self.fail("persistence", format!("connect to the stored {url}: {e}"));
+        }
+        self.end(false);
+    }
+
+    /// The stored `nextId` arrives after a connect that came first.
+    fn read_ids(&mut self) {
+        self.begin("stored ids read");
+        if std::mem::take(&mut self.ids_unread) {
+            let stored = self.stored.as_ref().map_or(1, |(s, _)| s.next_id);
+            let delta = self.conn.handle_stored_next_id(stored);
+            for accepted in &mut self.pending {
+                accepted.id = accepted.id.map(|id| id + delta);
+            }
+        }
+        self.end(false);
+    }
+
+    /// The worker stops: its socket, its timers, a write under way (which
+    /// may have landed, as the input says) are gone; a new connection waits.
+    fn stop(&mut self, input: &mut Input) {
         if let Some((_, snapshot, secret)) = self.writing.take() {
             if input.bool() {
                 // The write landed; the worker stopped before it was told.
                 self.stored = Some((snapshot, secret));
             }
         }
+        self.ids_unread = false;
         self.now = Timestamp(self.now.0.saturating_add(input.millis() * 10));
         self.socket = Socket::None;
         self.conn = new_connection(input);
@@ -939,6 +981,14 @@ impl Driver<'_> {
         self.pending.clear();
         self.unacked.clear();
         self.conn.handle_worker_start();
+        self.sent = self.conn.counters().sent;
+        self.keepalives = self.conn.counters().keepalives;
+    }
+
+    /// The worker stops (its socket with it) and starts again from storage.
+    fn restart(&mut self, input: &mut Input) {
+        self.stop(input);
+        self.begin("restart");
         if let Some((snapshot, secret)) = self.stored.clone() {
             if let Err(e) = self.conn.restore(self.now, snapshot.clone(), secret) {
                 self.fail(

@@ -213,6 +213,18 @@ impl Script {
         self.op(op::RESTART, &args)
     }
 
+    /// Restarts the worker with `connect()` before storage is read.
+    pub fn restart_connect_first(self, seed: u32) -> Script {
+        let mut args = vec![200];
+        args.extend(seed.to_le_bytes());
+        self.op(op::RESTART_CONNECT_FIRST, &args)
+    }
+
+    /// The stored `nextId` is read, after a connect that came first.
+    pub fn read_ids(self) -> Script {
+        self.op(op::READ_IDS, &[])
+    }
+
     /// The bytes.
     pub fn bytes(self) -> Vec<u8> {
         self.0
@@ -334,6 +346,28 @@ pub fn event_scripts() -> Vec<(&'static str, Vec<u8>)> {
                 .open()
                 .send(0, 5, 2)
                 .persist()
+                .bytes(),
+        ),
+        (
+            // A life whose connect() comes before it read storage sends
+            // twice, then learns the stored nextId: its ids move past it.
+            "connect-before-restore",
+            Script::new(7)
+                .connect(0, RELIABLE, &[])
+                .persist()
+                .open()
+                .send(0, 1, 2)
+                .send(0, 2, 2)
+                .persist()
+                .restart_connect_first(10)
+                .open()
+                .send(0, 3, 2)
+                .send(1, 4, 0)
+                .persist()
+                .read_ids()
+                .write_start()
+                .persist()
+                .send(0, 5, 2)
                 .bytes(),
         ),
     ]

@@ -248,14 +248,19 @@ pub fn set_storage_areas(
 impl SwWebSocket {
     pub(crate) fn try_connect(&self, url: &JsValue, options: JsValue) -> Result<(), Error> {
         let (url, options) = connect_args(url, options)?;
-        self.driver.with(|inner| {
-            let result = inner.conn.connect(now(), &url, options);
-            if result.is_ok() {
-                // Without resume(), the first connect starts from a fresh state.
-                inner.resumed = true;
-            }
-            result
-        })?
+        let came_first = self.driver.with(|inner| {
+            inner.conn.connect(now(), &url, options)?;
+            // Without resume(), the first connect starts from a fresh state,
+            // but its ids go on from the stored ones (read before any write).
+            let first = !inner.resumed;
+            inner.resumed = true;
+            inner.ids_unread = first && inner.keys.enabled();
+            Ok::<bool, Error>(inner.ids_unread)
+        })??;
+        if came_first {
+            crate::browser::resume::read_ids(&self.driver);
+        }
+        Ok(())
     }
 
     /// Sends, resolving at once when the socket took it and after the write

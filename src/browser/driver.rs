@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) recent: VecDeque<Recent>,
     pub(crate) keys: Keys,
     pub(crate) resumed: bool,
+    /// A connect() came before resume(): no write until the stored ids are read.
+    pub(crate) ids_unread: bool,
     pub(crate) writing: bool,
     pub(crate) pending: Vec<Pending>,
     pub(crate) written_secret: Option<Option<String>>,
@@ -89,6 +91,7 @@ impl Driver {
                 recent: VecDeque::new(),
                 keys,
                 resumed: false,
+                ids_unread: false,
                 writing: false,
                 pending: Vec::new(),
                 written_secret: None,

@@ -21,7 +21,7 @@ pub(crate) struct Pending {
 
 /// Starts the write loop if state changed and none is running.
 pub(crate) fn schedule(cell: &Rc<RefCell<Inner>>, inner: &mut Inner) {
-    if !inner.resumed || inner.writing || inner.conn.poll_persist().is_none() {
+    if !inner.resumed || inner.ids_unread || inner.writing || inner.conn.poll_persist().is_none() {
         return;
     }
     if !inner.keys.enabled() {

@@ -77,3 +77,41 @@ fn restore(
     });
     written.into()
 }
+
+/// After a connect() that came before any restore: reads the stored
+/// `nextId` and hands it to the core, so that ids go on from the last life's
+/// (some of which may have reached the wire), then lets the writes start.
+/// An unreadable store has no ids to give: the writes start all the same.
+pub(crate) fn read_ids(driver: &Driver) {
+    let Ok(keys) = driver.read(|i| i.keys.clone()) else {
+        return;
+    };
+    let driver = driver.clone();
+    let _ = keys.load(move |loaded| {
+        let stored = match loaded {
+            Ok((Loaded::Found { snapshot, .. }, _)) => Some(snapshot.next_id),
+            _ => None,
+        };
+        apply_stored_ids(driver, stored);
+        JsValue::UNDEFINED
+    });
+}
+
+fn apply_stored_ids(driver: Driver, stored: Option<u64>) {
+    let applied = driver.with(|inner| {
+        if let Some(stored) = stored {
+            let moved = inner.conn.handle_stored_next_id(stored);
+            for pending in &mut inner.pending {
+                pending.id = pending.id.saturating_add(moved);
+            }
+        }
+        inner.ids_unread = false;
+    });
+    if applied.is_err() {
+        // A call is running: once it is done (never leave the writes held).
+        let _ = glue::later(move || {
+            apply_stored_ids(driver, stored);
+            JsValue::UNDEFINED
+        });
+    }
+}

@@ -87,6 +87,25 @@ impl Ids {
         self.stored > before
     }
 
+    /// Moves every id given so far up to start at `stored` (the `nextId`
+    /// read from storage after this life gave ids before reading it); returns
+    /// by how much, 0 when they are there already or would pass [`MAX_ID`].
+    /// Only for ids none of which is reserved in storage, so none went out.
+    pub(crate) fn rebase(&mut self, stored: u64) -> u64 {
+        let delta = stored.saturating_sub(1);
+        let next = self.next.saturating_add(delta);
+        if delta == 0 || next > MAX_ID + 1 {
+            return 0;
+        }
+        *self = Ids {
+            next,
+            reserved: next,
+            stored,
+            writing: VecDeque::new(),
+        };
+        delta
+    }
+
     /// Ids below this may go on the wire.
     pub(crate) fn sendable_below(&self) -> u64 {
         self.stored

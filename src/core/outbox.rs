@@ -114,6 +114,13 @@ impl Outbox {
         before != self.entries.len()
     }
 
+    /// Adds `delta` to every entry's id (see `Ids::rebase`).
+    pub(crate) fn shift_ids(&mut self, delta: u64) {
+        for entry in &mut self.entries {
+            entry.id = entry.id.saturating_add(delta);
+        }
+    }
+
     pub(crate) fn clear(&mut self) -> usize {
         let n = self.entries.len();
         self.entries.clear();

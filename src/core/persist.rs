@@ -64,6 +64,26 @@ impl Connection {
         self.persisted
     }
 
+    /// The stored `nextId`, read after a `connect()` that came before any
+    /// restore: that connect's state wins, but ids must go on from the
+    /// stored ones, since ids below it may have reached the wire in an
+    /// earlier life. The shell writes nothing before this call (until then
+    /// no reliable frame can leave: none of its ids is reserved). Messages
+    /// queued meanwhile are renumbered from `stored`; returns by how much
+    /// every id moved (0: none did), for ids the shell holds.
+    pub fn handle_stored_next_id(&mut self, stored: u64) -> u64 {
+        if self.persisted > 0 {
+            return 0; // written already: the shell broke the rule above
+        }
+        let delta = self.ids.rebase(stored);
+        if delta > 0 {
+            self.outbox.shift_ids(delta);
+            self.mark_dirty();
+            self.reserve_ids();
+        }
+        delta
+    }
+
     /// The stored state could not be read: report it (the shell quarantines it).
     pub fn handle_corrupt_snapshot(&mut self, why: &str) {
         self.report(Error::CorruptSnapshot(why.to_owned()));
