@@ -46,7 +46,8 @@ test('500 reliable messages arrive, in order apart from marked duplicates, acros
       assert.equal(dup, true, `id ${id} arrived again without dup: true`);
       dups++;
     } else {
-      assert.equal(id, last + 1, `first arrivals in order: ${id} after ${last}`);
+      // Increasing; a worker restart skips the rest of its reserved block of ids.
+      assert.ok(id > last, `first arrivals in order: ${id} after ${last}`);
       seen.add(id);
       last = id;
     }
