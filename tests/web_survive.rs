@@ -369,3 +369,25 @@ async fn a_connect_before_resume_goes_on_from_the_stored_ids() {
     sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
         .expect("valid");
 }
+
+#[wasm_bindgen_test]
+async fn a_quarantined_snapshot_keeps_its_ids_from_coming_back() {
+    // Unreadable (an unknown version), but its nextId says ids below 7000
+    // may have reached the wire.
+    fake_areas();
+    store(
+        "local",
+        "ids-corrupt",
+        &json(r#"{"version": 99, "nextId": 7000, "outbox": "?"}"#),
+    );
+    let sw = persistent("ids-corrupt").await;
+    assert_eq!(field(&sw.status(), "lastError.kind"), "corrupt_snapshot");
+    sw.connect(url("ids-corrupt").into(), json(r#"{"reliable": true}"#))
+        .expect("valid");
+    let sent = sw.send("after the quarantine".into(), JsValue::UNDEFINED);
+    let receipt = JsFuture::from(sent).await.expect("stored");
+    let id = field(&receipt, "id").as_f64().unwrap_or(0.0);
+    assert!(id >= 7000.0, "id {id} may be on the wire already");
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+}

@@ -258,7 +258,8 @@ impl SwWebSocket {
             Ok::<bool, Error>(inner.ids_unread)
         })??;
         if came_first {
-            crate::browser::resume::read_ids(&self.driver);
+            // Reads the stored ids; the writes wait for them.
+            let _ = crate::browser::resume::resume(&self.driver);
         }
         Ok(())
     }

@@ -4,6 +4,7 @@ use crate::browser::api::status;
 use crate::browser::clock::now;
 use crate::browser::driver::Driver;
 use crate::browser::glue;
+use crate::browser::reader::whole;
 use crate::browser::store::{Keys, Loaded};
 use crate::core::Error;
 use js_sys::Promise;
@@ -16,7 +17,8 @@ pub(crate) fn resume(driver: &Driver) -> Promise {
     // after the call comes first, and listeners added right after see the
     // events.
     glue::later(move || {
-        let keys = match driver.read(|i| (i.resumed, i.keys.clone())) {
+        // After a connect() that came first, only the stored ids are wanted.
+        let keys = match driver.read(|i| (i.resumed && !i.ids_unread, i.keys.clone())) {
             Ok((false, keys)) => keys,
             _ => return status(&driver),
         };
@@ -36,9 +38,21 @@ fn restore(
     keys: &Keys,
     loaded: Result<(Loaded, Option<String>), Error>,
 ) -> JsValue {
+    // Ids below it may be on the wire: a fresh state goes on from there.
+    let stored = stored_next_id(&loaded);
     let quarantine = driver.with(|inner| {
         if inner.resumed {
-            return None; // connect() came first: its state wins
+            // connect() came first: its state wins, but its ids go on from
+            // the stored ones (ids below them may be on the wire).
+            if std::mem::take(&mut inner.ids_unread) {
+                if let Some(stored) = stored {
+                    let moved = inner.conn.handle_stored_next_id(stored);
+                    for pending in &mut inner.pending {
+                        pending.id = pending.id.saturating_add(moved);
+                    }
+                }
+            }
+            return None;
         }
         let now = now();
         let mut quarantine = None;
@@ -61,6 +75,9 @@ fn restore(
                 quarantine = Some((raw, why));
             }
         }
+        if quarantine.is_some() {
+            inner.conn.handle_stored_next_id(stored.unwrap_or(1));
+        }
         inner.resumed = true;
         inner.conn.handle_worker_start();
         quarantine
@@ -78,40 +95,16 @@ fn restore(
     written.into()
 }
 
-/// After a connect() that came before any restore: reads the stored
-/// `nextId` and hands it to the core, so that ids go on from the last life's
-/// (some of which may have reached the wire), then lets the writes start.
-/// An unreadable store has no ids to give: the writes start all the same.
-pub(crate) fn read_ids(driver: &Driver) {
-    let Ok(keys) = driver.read(|i| i.keys.clone()) else {
-        return;
-    };
-    let driver = driver.clone();
-    let _ = keys.load(move |loaded| {
-        let stored = match loaded {
-            Ok((Loaded::Found { snapshot, .. }, _)) => Some(snapshot.next_id),
-            _ => None,
-        };
-        apply_stored_ids(driver, stored);
-        JsValue::UNDEFINED
-    });
+/// The `nextId` of a snapshot that could not be read, if it has a usable one.
+fn next_id_of(raw: &JsValue) -> Option<u64> {
+    whole(&js_sys::Reflect::get(raw, &"nextId".into()).ok()?)
 }
 
-fn apply_stored_ids(driver: Driver, stored: Option<u64>) {
-    let applied = driver.with(|inner| {
-        if let Some(stored) = stored {
-            let moved = inner.conn.handle_stored_next_id(stored);
-            for pending in &mut inner.pending {
-                pending.id = pending.id.saturating_add(moved);
-            }
-        }
-        inner.ids_unread = false;
-    });
-    if applied.is_err() {
-        // A call is running: once it is done (never leave the writes held).
-        let _ = glue::later(move || {
-            apply_stored_ids(driver, stored);
-            JsValue::UNDEFINED
-        });
+/// The `nextId` of what was read, readable or not.
+fn stored_next_id(loaded: &Result<(Loaded, Option<String>), Error>) -> Option<u64> {
+    match loaded {
+        Ok((Loaded::Found { snapshot, .. }, _)) => Some(snapshot.next_id),
+        Ok((Loaded::Corrupt { raw, .. }, _)) => next_id_of(raw),
+        _ => None,
     }
 }

@@ -10,8 +10,6 @@
 //! that holds the next block is long done when it is needed. What a restart
 //! costs is a gap in the ids (the rest of the block), never a reused one.
 
-use std::collections::VecDeque;
-
 /// How many ids one reservation covers.
 pub const ID_BLOCK: u64 = 1024;
 /// The largest id: JS numbers stop being exact above it.
@@ -26,9 +24,11 @@ pub(crate) struct Ids {
     reserved: u64,
     /// The end known to be in storage: ids below it may go on the wire.
     stored: u64,
-    /// Reservations not yet known written: (the persist sequence that holds
-    /// it, the block's end), oldest first.
-    writing: VecDeque<(u64, u64)>,
+    /// The last reservation not yet known written: the persist sequence
+    /// that holds it and the block's end. A newer one replaces it (then
+    /// `stored` moves on only when the newer one is written: later, never
+    /// too early).
+    writing: Option<(u64, u64)>,
 }
 
 impl Default for Ids {
@@ -44,7 +44,7 @@ impl Ids {
             next: stored,
             reserved: stored,
             stored,
-            writing: VecDeque::new(),
+            writing: None,
         }
     }
 
@@ -70,21 +70,20 @@ impl Ids {
     /// holds it. Call after the change that made [`wants_block`](Self::wants_block) true.
     pub(crate) fn reserve(&mut self, seq: u64) {
         self.reserved = self.next.saturating_add(ID_BLOCK).min(MAX_ID + 1);
-        self.writing.push_back((seq, self.reserved));
+        self.writing = Some((seq, self.reserved));
     }
 
     /// The snapshot of sequence `seq` is written; returns whether frames
     /// that were waiting may go now.
     pub(crate) fn persisted(&mut self, seq: u64) -> bool {
-        let before = self.stored;
-        while let Some(&(at, end)) = self.writing.front() {
-            if at > seq {
-                break;
+        match self.writing {
+            Some((at, end)) if at <= seq => {
+                self.writing = None;
+                self.stored = self.stored.max(end);
+                true
             }
-            self.stored = self.stored.max(end);
-            self.writing.pop_front();
+            _ => false,
         }
-        self.stored > before
     }
 
     /// Moves every id given so far up to start at `stored` (the `nextId`
@@ -101,7 +100,7 @@ impl Ids {
             next,
             reserved: next,
             stored,
-            writing: VecDeque::new(),
+            writing: None,
         };
         delta
     }

@@ -1,7 +1,7 @@
 //! The persistent outbox: messages waiting for a socket, or for an ack.
 
 use crate::core::reliable;
-use crate::core::{Error, Message};
+use crate::core::{Action, Error, Message};
 use std::collections::VecDeque;
 
 /// The default largest number of messages in the outbox.
@@ -55,12 +55,23 @@ impl Outbox {
 
     /// Removes reliable entries with an id up to `id`; returns how many.
     pub(crate) fn ack(&mut self, id: u64) -> usize {
-        let acked = |e: &OutboxEntry| e.reliable && e.id <= id;
-        let on_wire = self.on_wire.min(self.entries.len());
-        let gone_from_wire = self.entries.range(..on_wire).filter(|e| acked(e)).count();
-        let before = self.entries.len();
-        self.entries.retain(|e| !acked(e));
-        self.on_wire = on_wire - gone_from_wire;
+        self.remove_where(&|e| e.reliable && e.id <= id)
+    }
+
+    /// Removes the entries `gone` picks; returns how many. (One `retain` for
+    /// both callers: the module's size counts.)
+    fn remove_where(&mut self, gone: &dyn Fn(&OutboxEntry) -> bool) -> usize {
+        let (before, wire) = (self.entries.len(), self.on_wire);
+        let (mut index, mut on_wire) = (0, wire);
+        self.entries.retain(|entry| {
+            index += 1;
+            let drop = gone(entry);
+            if drop && index <= wire {
+                on_wire = on_wire.saturating_sub(1);
+            }
+            !drop
+        });
+        self.on_wire = on_wire;
         self.recount();
         before - self.entries.len()
     }
@@ -80,38 +91,37 @@ impl Outbox {
     /// or more (its id is not stored yet: it waits for the write that
     /// reserves it, and what follows waits behind it). Unreliable entries
     /// leave the outbox; reliable ones stay, marked sent, until acked.
-    pub(crate) fn take_ready(&mut self, below: u64) -> Vec<Message> {
-        let mut frames = Vec::new();
-        let start = self.on_wire.min(self.entries.len());
-        let mut rest = self.entries.split_off(start);
-        while rest.front().is_some_and(|e| !e.reliable || e.id < below) {
-            let Some(mut entry) = rest.pop_front() else {
-                break;
-            };
-            if entry.reliable {
-                frames.push(reliable::frame(&entry, entry.sent));
-                entry.sent = true;
-                self.entries.push_back(entry);
-            } else {
-                self.bytes = self.bytes.saturating_sub(entry.message.len());
-                frames.push(entry.message);
+    /// Each goes to `out` as an [`Action::Send`]; returns how many.
+    pub(crate) fn take_ready(&mut self, below: u64, out: &mut VecDeque<Action>) -> u64 {
+        let mut frames = 0;
+        let (mut index, mut on_wire, mut blocked) = (0, self.on_wire, false);
+        self.entries.retain_mut(|entry| {
+            index += 1;
+            if index <= on_wire || blocked {
+                return true;
             }
-        }
-        self.on_wire = self.entries.len();
-        self.entries.append(&mut rest);
+            if !entry.reliable {
+                let empty = Message::Binary(Vec::new());
+                out.push_back(Action::Send(std::mem::replace(&mut entry.message, empty)));
+                frames += 1;
+                return false;
+            }
+            blocked = entry.id >= below;
+            if !blocked {
+                out.push_back(Action::Send(reliable::frame(entry, entry.sent)));
+                frames += 1;
+                entry.sent = true;
+                on_wire += 1;
+            }
+            true
+        });
+        self.on_wire = on_wire;
+        self.recount();
         frames
     }
 
     pub(crate) fn remove(&mut self, id: u64) -> bool {
-        let before = self.entries.len();
-        if let Some(at) = self.entries.iter().position(|e| e.id == id) {
-            if at < self.on_wire {
-                self.on_wire -= 1;
-            }
-        }
-        self.entries.retain(|e| e.id != id);
-        self.recount();
-        before != self.entries.len()
+        self.remove_where(&|e| e.id == id) > 0
     }
 
     /// Adds `delta` to every entry's id (see `Ids::rebase`).

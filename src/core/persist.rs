@@ -78,8 +78,7 @@ impl Connection {
         let delta = self.ids.rebase(stored);
         if delta > 0 {
             self.outbox.shift_ids(delta);
-            self.mark_dirty();
-            self.reserve_ids();
+            self.reserve_ids(); // and marks the state changed
         }
         delta
     }

@@ -30,9 +30,7 @@ impl Connection {
             ));
         }
         let Some(id) = self.ids.peek() else {
-            return Err(Error::InvalidMessage(
-                "every message id (up to 2^53 - 1) is used".into(),
-            ));
+            return Err(Error::InvalidMessage("message ids used up".into()));
         };
         let entry = OutboxEntry {
             id,
@@ -63,14 +61,13 @@ impl Connection {
             return;
         }
         let before = self.outbox.len();
-        let frames = self.outbox.take_ready(self.ids.sendable_below());
-        if frames.is_empty() {
+        let frames = self
+            .outbox
+            .take_ready(self.ids.sendable_below(), &mut self.actions);
+        if frames == 0 {
             return;
         }
-        for frame in frames {
-            self.counters.sent += 1;
-            self.actions.push_back(Action::Send(frame));
-        }
+        self.counters.sent += frames;
         if self.outbox.len() != before {
             self.mark_dirty(); // unreliable entries left it
         }

@@ -88,6 +88,7 @@ try {
   }
 
   if (want('throughput')) results.throughput = await throughput(sw, server.url);
+  if (want('reliable')) results.reliable = await reliable(sw, server.url);
   if (want('queued')) results.queued = await queued(sw);
   if (want('memory')) {
     const worker = await attachWorker(swId);
@@ -164,6 +165,30 @@ async function throughput(sw, url) {
       log(`throughput ${c.check ? 'check, raw vs raw, ' : ''}${c.name} ${mode}: sw ${row.swPerSec.toFixed(0)}/s, raw ${row.rawPerSec.toFixed(0)}/s, ratio ${row.ratio.toFixed(3)} (rounds ${ratios.map((x) => x.toFixed(2)).join(' ')})`);
       out.push(row);
     }
+  }
+  return out;
+}
+
+/**
+ * Reliable mode against the raw socket sending the same frames and waiting
+ * for the same acks: what its storage writes and id reservations cost. Each
+ * round is a fresh connection, so its first ids wait for the write that
+ * reserves them.
+ */
+async function reliable(sw, url) {
+  const out = [];
+  for (const [mode, count] of [['pipelined', 500], ['roundtrip', 200]]) {
+    const ms = { sw: [], raw: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const reply = await sw({ cmd: 'reliable', url, count, size: 1024, mode, round });
+      ms.sw.push(reply.ms.sw);
+      ms.raw.push(reply.ms.raw);
+    }
+    const rate = (list) => count / (median(list) / 1000);
+    const ratios = ms.sw.map((swMs, i) => ms.raw[i] / swMs);
+    const row = { mode, count, swPerSec: rate(ms.sw), rawPerSec: rate(ms.raw), ratio: median(ratios), ratios, ms };
+    log(`reliable text 1 KiB ${mode}: sw ${row.swPerSec.toFixed(0)}/s, raw frames ${row.rawPerSec.toFixed(0)}/s, ratio ${row.ratio.toFixed(3)} (rounds ${ratios.map((x) => x.toFixed(2)).join(' ')})`);
+    out.push(row);
   }
   return out;
 }

@@ -30,6 +30,9 @@ export function report(r) {
     const label = t.check ? `  check: raw in sw's place, ${t.case} ${t.mode}` : `echo ${t.case} x${t.count}, ${t.mode} (msg/s)`;
     rows.push([label, fmt(t.swPerSec, 0), `raw ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
   }
+  for (const t of r.reliable ?? []) {
+    rows.push([`reliable text 1 KiB x${t.count}, ${t.mode}, send to ack (msg/s)`, fmt(t.swPerSec, 0), `raw frames ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
+  }
   if (r.startup) {
     const { loopback, distant, distantMs } = r.startup;
     rows.push([`start-up to open, loopback, median of ${r.starts} (ms)`, fmt(loopback.swMs, 1), `twin ${fmt(loopback.twinMs, 1)}`, fmt(loopback.ratio)]);

@@ -214,6 +214,52 @@ const commands = {
     return { writes, ms, stored: stored?.outbox?.length ?? 0, rejected, state: sw.status().state };
   },
 
+  /**
+   * `count` reliable messages of `size` bytes, from the first send() to the
+   * server's ack of the last (pipelined), or each sent after the previous
+   * one's ack (roundtrip); beside it the raw socket sending the same frames
+   * and waiting for the same acks. The sw side's first round starts right
+   * after connect: the write that reserves its first ids is part of it.
+   */
+  async reliable(_sw, { url, count, size, mode, round }) {
+    const key = `bench-reliable-${round}`;
+    const data = 'r'.repeat(size);
+    const sw = await openSw(key, `${url}?tag=rel`, { reliable: true });
+    let ackedUpTo = 0;
+    let waiting = null;
+    sw.addEventListener('ack', (event) => { ackedUpTo = event.id; waiting?.(); });
+    const acked = (id) => (ackedUpTo >= id ? Promise.resolve() : new Promise((r) => { waiting = () => { if (ackedUpTo >= id) r(); }; }));
+    const start = performance.now();
+    if (mode === 'pipelined') {
+      const sends = [];
+      for (let i = 0; i < count; i++) sends.push(sw.send(data));
+      const ids = (await Promise.all(sends)).map((r) => r.id);
+      await acked(Math.max(...ids));
+    } else {
+      for (let i = 0; i < count; i++) await acked((await sw.send(data)).id);
+    }
+    const swMs = performance.now() - start;
+    sw.close(1000);
+    await chrome.storage.local.remove([key]);
+
+    const ws = await openRaw(`${url}?tag=relraw${round}`);
+    let rawAcked = 0;
+    let rawWaiting = null;
+    ws.onmessage = (event) => { rawAcked = JSON.parse(event.data).id; rawWaiting?.(); };
+    const rawAck = (id) => (rawAcked >= id ? Promise.resolve() : new Promise((r) => { rawWaiting = () => { if (rawAcked >= id) r(); }; }));
+    const frame = (id) => `{"type":"sw.msg","id":${id},"dup":false,"data":${JSON.stringify(data)}}`;
+    const rawStart = performance.now();
+    if (mode === 'pipelined') {
+      for (let id = 1; id <= count; id++) ws.send(frame(id));
+      await rawAck(count);
+    } else {
+      for (let id = 1; id <= count; id++) { ws.send(frame(id)); await rawAck(id); }
+    }
+    const rawMs = performance.now() - rawStart;
+    ws.close(1000);
+    return { ms: { sw: swMs, raw: rawMs } };
+  },
+
   /** One binary message of `size` bytes through the main socket and back. */
   async big(sw, { size }) {
     const data = new Uint8Array(payload('binary', size));
