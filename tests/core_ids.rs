@@ -387,3 +387,34 @@ fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
     assert_eq!(conn.handle_stored_next_id(90_000), 0);
     assert_eq!(conn.snapshot().next_id, 5003 + ID_BLOCK);
 }
+
+#[test]
+fn at_the_last_id_frames_wait_and_the_snapshot_stays_above_every_id() {
+    let json = |next_id: u64| {
+        let mut conn = Connection::new();
+        let options: Options = serde_json::from_str(r#"{"reliable": true}"#).expect("json");
+        conn.connect(Timestamp(0), URL, options).expect("valid");
+        let mut snapshot = conn.snapshot();
+        snapshot.next_id = next_id;
+        snapshot
+    };
+    let last = (1 << 53) - 1;
+    let mut conn = Connection::new();
+    conn.restore(Timestamp(0), json(last), None)
+        .expect("in range");
+    conn.handle_open(Timestamp(1));
+    while conn.poll_action().is_some() {}
+    let seq = conn.poll_persist().expect("dirty");
+    assert_eq!(conn.snapshot().next_id, last + 1, "the block ends at 2^53");
+    conn.handle_persisted(Timestamp(2), seq);
+    conn.send(Timestamp(3), "last".into(), RELIABLE)
+        .expect("sent");
+    assert!(
+        matches!(conn.poll_action(), Some(Action::Send(_))),
+        "id 2^53 - 1 goes"
+    );
+    conn.send(Timestamp(4), "past".into(), RELIABLE)
+        .expect("queued");
+    assert_eq!(conn.poll_action(), None, "no block past 2^53: it waits");
+    assert!(conn.outbox().all(|e| e.id < conn.snapshot().next_id));
+}

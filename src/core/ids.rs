@@ -48,17 +48,16 @@ impl Ids {
         }
     }
 
-    /// The id the next message gets; `None` once every id is used.
-    pub(crate) fn peek(&self) -> Option<u64> {
-        (self.next <= MAX_ID).then_some(self.next)
+    /// The id the next message gets. Past [`MAX_ID`] (2^53 ids: centuries
+    /// at a million messages a second) no block is reserved any more, so a
+    /// reliable frame would wait for ever instead of reusing an id.
+    pub(crate) fn peek(&self) -> u64 {
+        self.next
     }
 
-    /// The id [`peek`](Self::peek) gave is taken. Returns whether a new block
-    /// must be reserved: then call [`reserve`](Self::reserve) with the persist
-    /// sequence that will hold it.
-    pub(crate) fn take(&mut self) -> bool {
+    /// The id [`peek`](Self::peek) gave is taken.
+    pub(crate) fn take(&mut self) {
         self.next = self.next.saturating_add(1);
-        self.wants_block()
     }
 
     /// Whether less than half a block is left.
@@ -112,6 +111,6 @@ impl Ids {
 
     /// What a snapshot stores as `nextId`.
     pub(crate) fn to_store(&self) -> u64 {
-        self.reserved
+        self.reserved.max(self.next)
     }
 }
