@@ -57,12 +57,13 @@ impl Ids {
 
     /// The id [`peek`](Self::peek) gave is taken.
     pub(crate) fn take(&mut self) {
-        self.next = self.next.saturating_add(1);
+        // At most 2^53 + sends: a restore and a rebase refuse larger starts.
+        self.next += 1;
     }
 
     /// Whether less than half a block is left.
     pub(crate) fn wants_block(&self) -> bool {
-        self.reserved <= MAX_ID && self.reserved < self.next.saturating_add(ID_BLOCK / 2)
+        self.reserved <= MAX_ID && self.reserved < self.next + ID_BLOCK / 2
     }
 
     /// Moves the block's end on; the snapshot written at `seq` (or later)
