@@ -105,9 +105,10 @@ impl Shell {
     fn write_lands(&mut self) {
         self.write_start();
         if let Some((seq, snapshot)) = self.writing.take() {
+            let next_id = snapshot.next_id;
             self.stored = Some(snapshot);
             let now = self.tick();
-            self.conn.handle_persisted(now, seq);
+            self.conn.handle_persisted(now, seq, next_id);
             self.run();
         }
     }
@@ -297,7 +298,7 @@ fn a_reliable_frame_waits_for_the_write_that_reserves_its_id() {
         1 + ID_BLOCK,
         "the write reserves a block"
     );
-    conn.handle_persisted(Timestamp(4), seq);
+    conn.handle_persisted(Timestamp(4), seq, 1 + ID_BLOCK);
     let frames: Vec<Action> = std::iter::from_fn(|| conn.poll_action()).collect();
     assert_eq!(
         frames,
@@ -373,7 +374,7 @@ fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
     );
     let seq = conn.poll_persist().expect("dirty");
     assert_eq!(conn.snapshot().next_id, 5003 + ID_BLOCK);
-    conn.handle_persisted(Timestamp(3), seq);
+    conn.handle_persisted(Timestamp(3), seq, 5003 + ID_BLOCK);
     let frames: Vec<Action> = std::iter::from_fn(|| conn.poll_action()).collect();
     assert_eq!(
         frames,
@@ -406,7 +407,7 @@ fn at_the_last_id_frames_wait_and_the_snapshot_stays_above_every_id() {
     while conn.poll_action().is_some() {}
     let seq = conn.poll_persist().expect("dirty");
     assert_eq!(conn.snapshot().next_id, last + 1, "the block ends at 2^53");
-    conn.handle_persisted(Timestamp(2), seq);
+    conn.handle_persisted(Timestamp(2), seq, last + 1);
     conn.send(Timestamp(3), "last".into(), RELIABLE)
         .expect("sent");
     assert!(

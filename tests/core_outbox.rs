@@ -35,7 +35,8 @@ fn connecting(options: &str) -> Connection {
 /// The shell wrote the snapshot as it is now.
 fn written(conn: &mut Connection, now: Timestamp) {
     if let Some(seq) = conn.poll_persist() {
-        conn.handle_persisted(now, seq);
+        let next_id = conn.snapshot().next_id;
+        conn.handle_persisted(now, seq, next_id);
     }
 }
 
@@ -245,7 +246,8 @@ fn queued_send_waits_for_its_write_and_bursts_coalesce() {
     let seq = conn.poll_persist().expect("dirty");
     assert!(seqs.iter().all(|s| *s <= seq));
     assert_eq!(conn.snapshot().outbox.len(), 1000);
-    conn.handle_persisted(Timestamp(1), seq);
+    let next_id = conn.snapshot().next_id;
+    conn.handle_persisted(Timestamp(1), seq, next_id);
     assert_eq!(conn.poll_persist(), None);
     assert!(conn.persisted() >= *seqs.last().unwrap_or(&0));
 }

@@ -20,8 +20,12 @@ function area() {
   const data = new Map();
   return {
     data, writes: 0,
-    async get(key) { return data.has(key) ? { [key]: structuredClone(data.get(key)) } : {}; },
+    async get(key) {
+      if (this.failingReads) throw new Error(this.failingReads);
+      return data.has(key) ? { [key]: structuredClone(data.get(key)) } : {};
+    },
     failing: null,
+    failingReads: null,
     async set(items) {
       if (this.failing) throw new Error(this.failing);
       this.writes++;
@@ -38,6 +42,7 @@ export function stored(name, key) { return fakeAreas()[name].data.get(key); }
 export function store(name, key, value) { fakeAreas()[name].data.set(key, value); }
 export function writes(name) { return fakeAreas()[name].writes; }
 export function failWrites(name, message) { fakeAreas()[name].failing = message; }
+export function failReads(name, message) { fakeAreas()[name].failingReads = message; }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = fakeAreas)]
@@ -47,6 +52,8 @@ extern "C" {
     fn writes(area: &str) -> u32;
     #[wasm_bindgen(js_name = failWrites)]
     fn fail_writes(area: &str, message: JsValue);
+    #[wasm_bindgen(js_name = failReads)]
+    fn fail_reads(area: &str, message: JsValue);
 }
 
 fn json(text: &str) -> JsValue {
@@ -330,41 +337,100 @@ async fn a_failed_counters_only_write_is_reported_and_written_later() {
         .expect("valid");
 }
 
-#[wasm_bindgen_test]
-async fn a_connect_before_resume_goes_on_from_the_stored_ids() {
-    // An earlier life's snapshot: ids below 5000 may have reached the wire.
-    let snapshot = json(
-        r#"{"version": 2, "intent": "closed", "url": null, "options": {}, "attempt": 0,
-            "nextAttemptAt": null, "gaveUp": false, "counters": {}, "nextId": 5000,
-            "outbox": [], "lastClose": null, "lastError": null}"#,
-    );
+/// A stored snapshot of an earlier life whose ids below `next_id` may have
+/// reached the wire.
+fn earlier_life(key: &str, next_id: u32) {
+    let snapshot = json(&format!(
+        r#"{{"version": 2, "intent": "closed", "url": null, "options": {{}}, "attempt": 0,
+            "nextAttemptAt": null, "gaveUp": false, "counters": {{}}, "nextId": {next_id},
+            "outbox": [], "lastClose": null, "lastError": null}}"#
+    ));
     fake_areas();
-    store("local", "ids-first", &snapshot);
+    store("local", key, &snapshot);
     set_storage_areas(fake_areas());
-    let sw = SwWebSocket::new(json(r#"{"storageKey": "ids-first"}"#)).expect("valid");
-    // No resume(): connect and send at once.
-    sw.connect(url("ids-first").into(), json(r#"{"reliable": true}"#))
-        .expect("valid");
-    let sent = sw.send("first of this life".into(), JsValue::UNDEFINED);
-    let receipt = JsFuture::from(sent).await.expect("stored");
-    let id = field(&receipt, "id").as_f64().unwrap_or(0.0);
-    assert!(id >= 5000.0, "id {id} may be on the wire already");
-    let mut frames = JsValue::UNDEFINED;
+}
+
+/// The reliable frames the server got under `tag`, once there are `count`.
+async fn reliable_frames(tag: &str, count: u32) -> Vec<(f64, bool)> {
+    let mut frames = js_sys::Array::new();
     for _ in 0..60 {
-        frames = field(&stats("ids-first").await, "reliable.frames");
-        if js_sys::Array::from(&frames).length() == 1 {
+        frames = js_sys::Array::from(&field(&stats(tag).await, "reliable.frames"));
+        if frames.length() >= count {
             break;
         }
         JsFuture::from(sleep(50)).await.expect("sleep");
     }
-    assert_eq!(
-        JSON::stringify(&frames).ok().and_then(|s| s.as_string()),
-        Some(format!("[[{id},false]]"))
+    frames
+        .iter()
+        .map(|f| {
+            (
+                field(&f, "0").as_f64().unwrap_or(0.0),
+                field(&f, "1") == true,
+            )
+        })
+        .collect()
+}
+
+async fn sent_id(promise: js_sys::Promise) -> f64 {
+    let receipt = JsFuture::from(promise).await.expect("stored");
+    field(&receipt, "id").as_f64().unwrap_or(0.0)
+}
+
+#[wasm_bindgen_test]
+async fn a_connect_before_resume_goes_on_from_the_stored_ids() {
+    earlier_life("ids-first", 5000);
+    let sw = SwWebSocket::new(json(r#"{"storageKey": "ids-first"}"#)).expect("valid");
+    // No resume(): connect and send at once, then again (a second connect
+    // before the stored ids were read must not let the writes go).
+    let reliable = || json(r#"{"reliable": true}"#);
+    sw.connect(url("ids-first").into(), reliable())
+        .expect("valid");
+    let first = sw.send("first of this life".into(), JsValue::UNDEFINED);
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+    sw.connect(url("ids-first").into(), reliable())
+        .expect("valid");
+    let second = sw.send("second".into(), JsValue::UNDEFINED);
+    let ids = [sent_id(first).await, sent_id(second).await];
+    assert!(ids[0] >= 5000.0 && ids[1] > ids[0], "ids {ids:?}");
+    let frames = reliable_frames("ids-first", 2).await;
+    assert!(
+        frames.len() >= 2 && frames.iter().all(|(id, _)| *id >= 5000.0),
+        "the server got {frames:?}"
     );
     let next_id = field(&stored("local", "ids-first"), "nextId").as_f64();
+    assert!(next_id > Some(ids[1]), "stored nextId {next_id:?}");
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_read_after_a_connect_that_came_first_holds_the_writes() {
+    earlier_life("ids-unread", 6000);
+    fail_reads("local", "disk on fire".into());
+    let sw = SwWebSocket::new(json(r#"{"storageKey": "ids-unread"}"#)).expect("valid");
+    sw.connect(url("ids-unread").into(), json(r#"{"reliable": true}"#))
+        .expect("valid");
+    let first = sw.send("waits for the stored ids".into(), JsValue::UNDEFINED);
+    until("the read error", || {
+        field(&sw.status(), "lastError.kind") == "storage"
+    })
+    .await;
+    JsFuture::from(sleep(200)).await.expect("sleep");
+    // Nothing written over the stored ids.
+    assert_eq!(
+        field(&stored("local", "ids-unread"), "nextId").as_f64(),
+        Some(6000.0)
+    );
+    // Storage comes back: the next change reads again.
+    fail_reads("local", JsValue::NULL);
+    let second = sw.send("then this".into(), JsValue::UNDEFINED);
+    let ids = [sent_id(first).await, sent_id(second).await];
+    assert!(ids[0] >= 6000.0 && ids[1] > ids[0], "ids {ids:?}");
+    let frames = reliable_frames("ids-unread", 2).await;
     assert!(
-        next_id > Some(id),
-        "stored nextId {next_id:?} after id {id}"
+        frames.iter().all(|(id, _)| *id >= 6000.0),
+        "the server got {frames:?}"
     );
     sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
         .expect("valid");

@@ -899,8 +899,9 @@ impl Driver<'_> {
             None => self.take_snapshot(),
         };
         if let Some((seq, snapshot, secret)) = landing {
+            let next_id = snapshot.next_id;
             self.stored = Some((snapshot, secret));
-            self.conn.handle_persisted(self.now, seq);
+            self.conn.handle_persisted(self.now, seq, next_id);
         }
         self.end(false);
     }

@@ -248,20 +248,15 @@ pub fn set_storage_areas(
 impl SwWebSocket {
     pub(crate) fn try_connect(&self, url: &JsValue, options: JsValue) -> Result<(), Error> {
         let (url, options) = connect_args(url, options)?;
-        let came_first = self.driver.with(|inner| {
+        self.driver.with(|inner| {
             inner.conn.connect(now(), &url, options)?;
             // Without resume(), the first connect starts from a fresh state,
-            // but its ids go on from the stored ones (read before any write).
-            let first = !inner.resumed;
+            // but its ids go on from the stored ones: the writes wait until
+            // they are read (persist::schedule starts the read).
+            inner.ids_unread |= !inner.resumed && inner.keys.enabled();
             inner.resumed = true;
-            inner.ids_unread = first && inner.keys.enabled();
-            Ok::<bool, Error>(inner.ids_unread)
-        })??;
-        if came_first {
-            // Reads the stored ids; the writes wait for them.
-            let _ = crate::browser::resume::resume(&self.driver);
-        }
-        Ok(())
+            Ok(())
+        })?
     }
 
     /// Sends, resolving at once when the socket took it and after the write

@@ -43,6 +43,10 @@ pub(crate) struct Inner {
     pub(crate) resumed: bool,
     /// A connect() came before resume(): no write until the stored ids are read.
     pub(crate) ids_unread: bool,
+    /// That read is under way.
+    pub(crate) ids_reading: bool,
+    /// The change a failed read was made for: the next change reads again.
+    pub(crate) ids_failed_at: Option<u64>,
     pub(crate) writing: bool,
     pub(crate) pending: Vec<Pending>,
     pub(crate) written_secret: Option<Option<String>>,
@@ -92,6 +96,8 @@ impl Driver {
                 keys,
                 resumed: false,
                 ids_unread: false,
+                ids_reading: false,
+                ids_failed_at: None,
                 writing: false,
                 pending: Vec::new(),
                 written_secret: None,

@@ -3,8 +3,9 @@
 
 use crate::browser::clock::now;
 use crate::browser::convert::{js_error, object};
-use crate::browser::driver::{drive, Inner};
+use crate::browser::driver::{drive, Driver, Inner};
 use crate::browser::glue;
+use crate::browser::resume::resume;
 use crate::core::Error;
 use js_sys::Function;
 use std::cell::RefCell;
@@ -21,12 +22,22 @@ pub(crate) struct Pending {
 
 /// Starts the write loop if state changed and none is running.
 pub(crate) fn schedule(cell: &Rc<RefCell<Inner>>, inner: &mut Inner) {
+    let changed = inner.conn.poll_persist() != inner.ids_failed_at;
+    if inner.ids_unread && !inner.ids_reading && changed {
+        // Read the stored ids first (again after a failed read, once
+        // something changed: a failing store is not hammered).
+        inner.ids_reading = true;
+        let _ = resume(&Driver {
+            inner: cell.clone(),
+        });
+    }
     if !inner.resumed || inner.ids_unread || inner.writing || inner.conn.poll_persist().is_none() {
         return;
     }
     if !inner.keys.enabled() {
         if let Some(seq) = inner.conn.poll_persist() {
-            inner.conn.handle_persisted(now(), seq);
+            // Nothing survives this worker: no id can come back.
+            inner.conn.handle_persisted(now(), seq, u64::MAX);
             settle(inner, seq, None);
         }
         return;
@@ -63,6 +74,7 @@ fn write_next(weak: Weak<RefCell<Inner>>) {
         let changed = (inner.written_secret.as_ref() != Some(&secret)).then_some(secret);
         (seq, inner.conn.snapshot(), inner.keys.clone(), changed)
     };
+    let next_id = snapshot.next_id;
     // Outside the borrow: a storage area may call back. `cell` lives until
     // the write is done.
     let _ = keys.write(&snapshot, secret.as_ref()).then(move |result| {
@@ -70,7 +82,7 @@ fn write_next(weak: Weak<RefCell<Inner>>) {
             Err(_) => return JsValue::UNDEFINED,
             Ok(mut inner) => match result {
                 Ok(_) => {
-                    inner.conn.handle_persisted(now(), seq);
+                    inner.conn.handle_persisted(now(), seq, next_id);
                     if let Some(secret) = secret {
                         inner.written_secret = Some(secret);
                     }

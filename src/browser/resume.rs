@@ -43,14 +43,23 @@ fn restore(
     let quarantine = driver.with(|inner| {
         if inner.resumed {
             // connect() came first: its state wins, but its ids go on from
-            // the stored ones (ids below them may be on the wire).
-            if std::mem::take(&mut inner.ids_unread) {
-                if let Some(stored) = stored {
-                    let moved = inner.conn.handle_stored_next_id(stored);
+            // the stored ones (ids below them may be on the wire). Storage
+            // that could not be read tells nothing: the writes keep waiting,
+            // and the next change reads again.
+            inner.ids_reading = false;
+            match (inner.ids_unread, loaded) {
+                (true, Err(error)) => {
+                    inner.ids_failed_at = inner.conn.poll_persist();
+                    inner.conn.report(error);
+                }
+                (true, Ok(_)) => {
+                    inner.ids_unread = false;
+                    let moved = inner.conn.handle_stored_next_id(stored.unwrap_or(1));
                     for pending in &mut inner.pending {
                         pending.id = pending.id.saturating_add(moved);
                     }
                 }
+                _ => {}
             }
             return None;
         }

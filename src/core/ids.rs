@@ -24,11 +24,6 @@ pub(crate) struct Ids {
     reserved: u64,
     /// The end known to be in storage: ids below it may go on the wire.
     stored: u64,
-    /// The last reservation not yet known written: the persist sequence
-    /// that holds it and the block's end. A newer one replaces it (then
-    /// `stored` moves on only when the newer one is written: later, never
-    /// too early).
-    writing: Option<(u64, u64)>,
 }
 
 impl Default for Ids {
@@ -44,7 +39,6 @@ impl Ids {
             next: stored,
             reserved: stored,
             stored,
-            writing: None,
         }
     }
 
@@ -66,24 +60,17 @@ impl Ids {
         self.reserved <= MAX_ID && self.reserved < self.next + ID_BLOCK / 2
     }
 
-    /// Moves the block's end on; the snapshot written at `seq` (or later)
-    /// holds it. Call after the change that made [`wants_block`](Self::wants_block) true.
-    pub(crate) fn reserve(&mut self, seq: u64) {
+    /// Moves the block's end on: the next snapshot holds it.
+    pub(crate) fn reserve(&mut self) {
         self.reserved = self.next.saturating_add(ID_BLOCK).min(MAX_ID + 1);
-        self.writing = Some((seq, self.reserved));
     }
 
-    /// The snapshot of sequence `seq` is written; returns whether frames
-    /// that were waiting may go now.
-    pub(crate) fn persisted(&mut self, seq: u64) -> bool {
-        match self.writing {
-            Some((at, end)) if at <= seq => {
-                self.writing = None;
-                self.stored = self.stored.max(end);
-                true
-            }
-            _ => false,
-        }
+    /// A snapshot whose `nextId` is `end` is in storage; returns whether
+    /// frames that waited may go now.
+    pub(crate) fn stored_up_to(&mut self, end: u64) -> bool {
+        let before = self.stored;
+        self.stored = before.max(end);
+        self.stored > before
     }
 
     /// Moves every id given so far up to start at `stored` (the `nextId`
@@ -100,7 +87,6 @@ impl Ids {
             next,
             reserved: next,
             stored,
-            writing: None,
         };
         delta
     }

@@ -44,17 +44,20 @@ impl Connection {
     }
 
     /// `Some(seq)` when state changed since the last write: write
-    /// [`Connection::snapshot`], then call [`Connection::handle_persisted`] with `seq`.
+    /// [`Connection::snapshot`], then call [`Connection::handle_persisted`]
+    /// with `seq` and the snapshot's `next_id`.
     #[must_use]
     pub fn poll_persist(&self) -> Option<u64> {
         (self.dirty > self.persisted).then_some(self.dirty)
     }
 
-    /// The snapshot taken at `seq` is in storage. Frames that waited for the
-    /// write reserving their ids go out now.
-    pub fn handle_persisted(&mut self, now: Timestamp, seq: u64) {
+    /// The snapshot taken at `seq`, whose `nextId` is `next_id`, is in
+    /// storage. Frames that waited for the write reserving their ids go out
+    /// now. (Without storage nothing survives the worker and no id comes
+    /// back: pass `u64::MAX`.)
+    pub fn handle_persisted(&mut self, now: Timestamp, seq: u64, next_id: u64) {
         self.persisted = self.persisted.max(seq);
-        if self.ids.persisted(seq) {
+        if self.ids.stored_up_to(next_id) {
             self.flush_outbox(now);
         }
     }

@@ -76,8 +76,8 @@ impl Connection {
     /// next write holds it.
     pub(crate) fn reserve_ids(&mut self) {
         if self.ids.wants_block() {
-            let seq = self.mark_dirty();
-            self.ids.reserve(seq);
+            self.ids.reserve();
+            self.mark_dirty();
         }
     }
 

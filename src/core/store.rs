@@ -42,8 +42,10 @@ impl Connection {
     ) -> Result<(), Error> {
         if let Some(seq) = self.poll_persist() {
             let secret = self.secret().map(str::to_owned);
-            store.save(self.snapshot(), secret)?;
-            self.handle_persisted(now, seq);
+            let snapshot = self.snapshot();
+            let next_id = snapshot.next_id;
+            store.save(snapshot, secret)?;
+            self.handle_persisted(now, seq, next_id);
         }
         Ok(())
     }
