@@ -56,7 +56,7 @@ fn restore(
                     inner.ids_unread = false;
                     let moved = inner.conn.handle_stored_next_id(stored.unwrap_or(1));
                     for pending in &mut inner.pending {
-                        pending.id = pending.id.saturating_add(moved);
+                        pending.id += moved;
                     }
                 }
                 _ => {}

@@ -57,20 +57,18 @@ impl Ids {
 
     /// Whether less than half a block is left.
     pub(crate) fn wants_block(&self) -> bool {
-        self.reserved <= MAX_ID && self.reserved < self.next + ID_BLOCK / 2
+        // Past 2^53 this stays true and `reserve` keeps the end at 2^53.
+        self.reserved < self.next + ID_BLOCK / 2
     }
 
     /// Moves the block's end on: the next snapshot holds it.
     pub(crate) fn reserve(&mut self) {
-        self.reserved = self.next.saturating_add(ID_BLOCK).min(MAX_ID + 1);
+        self.reserved = (self.next + ID_BLOCK).min(MAX_ID + 1);
     }
 
-    /// A snapshot whose `nextId` is `end` is in storage; returns whether
-    /// frames that waited may go now.
-    pub(crate) fn stored_up_to(&mut self, end: u64) -> bool {
-        let before = self.stored;
-        self.stored = before.max(end);
-        self.stored > before
+    /// A snapshot whose `nextId` is `end` is in storage.
+    pub(crate) fn stored_up_to(&mut self, end: u64) {
+        self.stored = self.stored.max(end);
     }
 
     /// Moves every id given so far up to start at `stored` (the `nextId`

@@ -82,7 +82,7 @@ impl Outbox {
                 Pick::Taken => !entry.reliable && entry.sent,
             };
             if drop && index <= wire {
-                on_wire = on_wire.saturating_sub(1);
+                on_wire -= 1; // one of the first `wire` entries: at most `wire` times
             }
             !drop
         });
@@ -140,7 +140,7 @@ impl Outbox {
     /// Adds `delta` to every entry's id (see `Ids::rebase`).
     pub(crate) fn shift_ids(&mut self, delta: u64) {
         for entry in &mut self.entries {
-            entry.id = entry.id.saturating_add(delta);
+            entry.id += delta; // below the rebased next id: no overflow
         }
     }
 

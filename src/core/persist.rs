@@ -57,9 +57,8 @@ impl Connection {
     /// back: pass `u64::MAX`.)
     pub fn handle_persisted(&mut self, now: Timestamp, seq: u64, next_id: u64) {
         self.persisted = self.persisted.max(seq);
-        if self.ids.stored_up_to(next_id) {
-            self.flush_outbox(now);
-        }
+        self.ids.stored_up_to(next_id);
+        self.flush_outbox(now);
     }
 
     /// The last sequence known to be in storage.

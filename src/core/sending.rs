@@ -58,18 +58,14 @@ impl Connection {
         if !self.phase.is_open() {
             return;
         }
-        let before = self.outbox.len();
         let frames = self
             .outbox
             .take_ready(self.ids.sendable_below(), &mut self.actions);
-        if frames == 0 {
-            return;
+        if frames > 0 {
+            self.counters.sent += frames;
+            self.mark_dirty(); // entries left the outbox, or are sent now
+            self.touch(now);
         }
-        self.counters.sent += frames;
-        if self.outbox.len() != before {
-            self.mark_dirty(); // unreliable entries left it
-        }
-        self.touch(now);
     }
 
     /// Asks for a new block of ids when less than half of one is left; the
