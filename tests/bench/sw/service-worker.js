@@ -227,7 +227,8 @@ const commands = {
     const sw = await openSw(key, `${url}?tag=rel`, { reliable: true });
     let ackedUpTo = 0;
     let waiting = null;
-    sw.addEventListener('ack', (event) => { ackedUpTo = event.id; waiting?.(); });
+    // The server's acks may come out of order (each is its own task there).
+    sw.addEventListener('ack', (event) => { ackedUpTo = Math.max(ackedUpTo, event.id); waiting?.(); });
     const acked = (id) => (ackedUpTo >= id ? Promise.resolve() : new Promise((r) => { waiting = () => { if (ackedUpTo >= id) r(); }; }));
     const start = performance.now();
     if (mode === 'pipelined') {
@@ -245,7 +246,7 @@ const commands = {
     const ws = await openRaw(`${url}?tag=relraw${round}`);
     let rawAcked = 0;
     let rawWaiting = null;
-    ws.onmessage = (event) => { rawAcked = JSON.parse(event.data).id; rawWaiting?.(); };
+    ws.onmessage = (event) => { rawAcked = Math.max(rawAcked, JSON.parse(event.data).id); rawWaiting?.(); };
     const rawAck = (id) => (rawAcked >= id ? Promise.resolve() : new Promise((r) => { rawWaiting = () => { if (rawAcked >= id) r(); }; }));
     const frame = (id) => `{"type":"sw.msg","id":${id},"dup":false,"data":${JSON.stringify(data)}}`;
     const rawStart = performance.now();
