@@ -171,12 +171,10 @@ impl Shell {
                 .conn
                 .restore(Timestamp(next.now), snapshot, None)
                 .expect("the core's own snapshot restores"),
-            None => {
-                let options: Options = serde_json::from_str(r#"{"reliable": true}"#).expect("json");
-                next.conn
-                    .connect(Timestamp(next.now), URL, options)
-                    .expect("valid");
-            }
+            None => next
+                .conn
+                .connect(Timestamp(next.now), URL, reliable_options())
+                .expect("valid"),
         }
         next.run();
         next.open();
@@ -217,10 +215,9 @@ const SCRIPT: [Step; 24] = [
 
 fn first_life() -> Shell {
     let mut shell = Shell::new();
-    let options: Options = serde_json::from_str(r#"{"reliable": true}"#).expect("json");
     shell
         .conn
-        .connect(Timestamp(0), URL, options)
+        .connect(Timestamp(0), URL, reliable_options())
         .expect("valid");
     shell.run();
     shell.open();
@@ -274,13 +271,23 @@ fn a_stop_at_any_step_never_gives_an_id_on_the_wire_to_another_message() {
     }
 }
 
-#[test]
-fn a_reliable_frame_waits_for_the_write_that_reserves_its_id() {
+/// A fresh connection in reliable mode, open, nothing written yet.
+fn open_reliable() -> Connection {
     let mut conn = Connection::new();
-    let options: Options = serde_json::from_str(r#"{"reliable": true}"#).expect("json");
-    conn.connect(Timestamp(0), URL, options).expect("valid");
+    conn.connect(Timestamp(0), URL, reliable_options())
+        .expect("valid");
     conn.handle_open(Timestamp(1));
     while conn.poll_action().is_some() {}
+    conn
+}
+
+fn reliable_options() -> Options {
+    serde_json::from_str(r#"{"reliable": true}"#).expect("json")
+}
+
+#[test]
+fn a_reliable_frame_waits_for_the_write_that_reserves_its_id() {
+    let mut conn = open_reliable();
     let sent = conn.send(Timestamp(2), "a".into(), RELIABLE).expect("sent");
     let Sent::Reliable { id: 1, seq } = sent else {
         panic!("{sent:?}");
@@ -353,11 +360,7 @@ fn ids_after_clear_outbox_and_a_restore_go_on_from_the_stored_end() {
 fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
     // A life whose connect() came before it read storage: its sends wait
     // (no id is reserved), then the stored nextId of the last life arrives.
-    let mut conn = Connection::new();
-    let options: Options = serde_json::from_str(r#"{"reliable": true}"#).expect("json");
-    conn.connect(Timestamp(0), URL, options).expect("valid");
-    conn.handle_open(Timestamp(1));
-    while conn.poll_action().is_some() {}
+    let mut conn = open_reliable();
     for text in ["a", "b"] {
         conn.send(Timestamp(2), text.into(), RELIABLE)
             .expect("queued");
@@ -393,8 +396,8 @@ fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
 fn at_the_last_id_frames_wait_and_the_snapshot_stays_above_every_id() {
     let json = |next_id: u64| {
         let mut conn = Connection::new();
-        let options: Options = serde_json::from_str(r#"{"reliable": true}"#).expect("json");
-        conn.connect(Timestamp(0), URL, options).expect("valid");
+        conn.connect(Timestamp(0), URL, reliable_options())
+            .expect("valid");
         let mut snapshot = conn.snapshot();
         snapshot.next_id = next_id;
         snapshot
