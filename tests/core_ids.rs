@@ -5,17 +5,15 @@
 //! sends, acks, socket drops and `clear_outbox`, stops it at every step, and
 //! checks what the next life sends.
 
+mod support;
+
 use std::collections::BTreeMap;
+use support::native::*;
 use sw_websocket::core::{
     Action, Connection, Message, Options, SendOptions, Sent, Snapshot, Timestamp, ID_BLOCK,
 };
 
-const URL: &str = "ws://127.0.0.1:9/ws";
-const RELIABLE: SendOptions = SendOptions {
-    reliable: Some(true),
-    json: false,
-};
-const PLAIN: SendOptions = SendOptions {
+const UNRELIABLE: SendOptions = SendOptions {
     reliable: Some(false),
     json: false,
 };
@@ -123,7 +121,7 @@ impl Shell {
     fn step(&mut self, step: Step) {
         match step {
             Step::Send => self.send(RELIABLE),
-            Step::Queue => self.send(PLAIN),
+            Step::Queue => self.send(UNRELIABLE),
             Step::WriteStart => self.write_start(),
             Step::WriteLands => self.write_lands(),
             Step::Ack => {
@@ -298,7 +296,8 @@ fn a_reliable_frame_waits_for_the_write_that_reserves_its_id() {
         "nothing stored yet: the frame waits"
     );
     // An unreliable message behind it waits too, in order.
-    conn.send(Timestamp(3), "b".into(), PLAIN).expect("queued");
+    conn.send(Timestamp(3), "b".into(), UNRELIABLE)
+        .expect("queued");
     assert_eq!(conn.poll_action(), None);
     assert_eq!(
         conn.snapshot().next_id,
@@ -365,7 +364,8 @@ fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
         conn.send(Timestamp(2), text.into(), RELIABLE)
             .expect("queued");
     }
-    conn.send(Timestamp(2), "c".into(), PLAIN).expect("queued");
+    conn.send(Timestamp(2), "c".into(), UNRELIABLE)
+        .expect("queued");
     assert_eq!(conn.poll_action(), None, "nothing reserved: nothing goes");
     assert_eq!(conn.handle_stored_next_id(5000), 4999);
     let ids: Vec<u64> = conn.outbox().map(|e| e.id).collect();

@@ -2,14 +2,11 @@
 //! `handle_message_in_place`): the same checks, counters and timers as the
 //! copied path, and no copy where the copied path would queue or read it.
 
+mod support;
+
+use support::native::*;
 use sw_websocket::core::{
     Connection, Error, Event, Message, Options, SendOptions, Timestamp, ACK_MARK,
-};
-
-const URL: &str = "ws://127.0.0.1:9/ws";
-const PLAIN: SendOptions = SendOptions {
-    reliable: None,
-    json: false,
 };
 
 fn conn(options: &str) -> Connection {
@@ -18,10 +15,6 @@ fn conn(options: &str) -> Connection {
     conn.connect(Timestamp(0), URL, options).expect("valid");
     while conn.poll_action().is_some() {}
     conn
-}
-
-fn events(conn: &mut Connection) -> Vec<Event> {
-    std::iter::from_fn(|| conn.poll_event()).collect()
 }
 
 #[test]

@@ -1,10 +1,9 @@
 //! The activity-aware keepalive, driven by a virtual clock.
 
-use sw_websocket::core::{Action, Connection, Event, Message, Options, SendOptions, Timestamp};
+mod support;
 
-fn opts(json: &str) -> Options {
-    serde_json::from_str(json).expect("valid options JSON")
-}
+use support::native::*;
+use sw_websocket::core::{Action, Connection, Event, Message, Options, SendOptions, Timestamp};
 
 const URL: &str = "ws://127.0.0.1:9000/ws";
 

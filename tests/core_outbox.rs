@@ -1,25 +1,12 @@
 //! The outbox and reliable mode: order, bounds, flush on open, acks, dup resends,
 //! and the write sequence a queued send waits for.
 
+mod support;
+
+use support::native::*;
 use sw_websocket::core::{
     parse_ack, Action, Connection, Error, Event, Message, Options, SendOptions, Sent, Timestamp,
 };
-
-const URL: &str = "ws://127.0.0.1:9/ws";
-
-fn opts(json: &str) -> Options {
-    serde_json::from_str(json).expect("valid options JSON")
-}
-
-fn sends(conn: &mut Connection) -> Vec<String> {
-    std::iter::from_fn(|| conn.poll_action())
-        .filter_map(|a| match a {
-            Action::Send(Message::Text(t)) => Some(t),
-            Action::Send(Message::Binary(b)) => Some(format!("<{} bytes>", b.len())),
-            _ => None,
-        })
-        .collect()
-}
 
 /// Connecting, with the state the connect changed written, as the shell
 /// writes it at once (that write reserves the first block of ids).
@@ -31,23 +18,6 @@ fn connecting(options: &str) -> Connection {
     written(&mut conn, Timestamp(0));
     conn
 }
-
-/// The shell wrote the snapshot as it is now.
-fn written(conn: &mut Connection, now: Timestamp) {
-    if let Some(seq) = conn.poll_persist() {
-        let next_id = conn.snapshot().next_id;
-        conn.handle_persisted(now, seq, next_id);
-    }
-}
-
-const PLAIN: SendOptions = SendOptions {
-    reliable: None,
-    json: false,
-};
-const RELIABLE: SendOptions = SendOptions {
-    reliable: Some(true),
-    json: false,
-};
 
 #[test]
 fn queued_while_not_open_then_flushed_in_order_before_new_sends() {

@@ -1,23 +1,14 @@
 //! Reconnect: the backoff schedule, jitter, min uptime, retry limit,
 //! close-code policy, caller close, online/offline and the wake alarm.
 
+mod support;
+
+use support::native::*;
 use sw_websocket::core::{
     Action, Backoff, ConnState, Connection, Error, Event, Millis, Options, Timestamp,
 };
 
 const URL: &str = "wss://example.com/socket";
-
-fn opts(json: &str) -> Options {
-    serde_json::from_str(json).expect("valid options JSON")
-}
-
-fn drain(conn: &mut Connection) -> Vec<Action> {
-    std::iter::from_fn(|| conn.poll_action()).collect()
-}
-
-fn events(conn: &mut Connection) -> Vec<Event> {
-    std::iter::from_fn(|| conn.poll_event()).collect()
-}
 
 /// A connection whose jitter is always `r`.
 fn connection(options: &str, r: f64) -> Connection {
@@ -25,7 +16,7 @@ fn connection(options: &str, r: f64) -> Connection {
     conn.set_random(Box::new(move || r));
     conn.connect(Timestamp(0), URL, opts(options))
         .expect("valid");
-    drain(&mut conn);
+    actions(&mut conn);
     conn
 }
 
@@ -118,7 +109,7 @@ fn retry_limit_gives_up_with_the_last_close() {
     assert!(evs.iter().any(
         |e| matches!(e, Event::GaveUp(Some(c)) if c.code == 1011 && c.reason == "server error")
     ));
-    assert!(drain(&mut conn).contains(&Action::Watchdog(None)));
+    assert!(actions(&mut conn).contains(&Action::Watchdog(None)));
     assert_eq!(
         conn.status().last_error.map(|e| e.kind),
         Some("gave_up".into())
@@ -153,7 +144,7 @@ fn close_code_policy() {
             "code {code} is fatal by default"
         );
         assert_eq!(conn.status().intent, "closed");
-        assert!(drain(&mut conn).contains(&Action::Watchdog(None)));
+        assert!(actions(&mut conn).contains(&Action::Watchdog(None)));
     }
     let mut conn = connection(r#"{"fatalCloseCodes": [4001]}"#, 0.5);
     conn.handle_open(Timestamp(1));
@@ -180,7 +171,7 @@ fn the_callers_close_never_reconnects() {
     assert_eq!(conn.state(), ConnState::Closed);
     assert_eq!(conn.poll_timeout(), None);
     conn.handle_timeout(Timestamp(10_000_000));
-    assert!(!drain(&mut conn)
+    assert!(!actions(&mut conn)
         .iter()
         .any(|a| matches!(a, Action::Open { .. })));
     // Closing during backoff cancels the attempt.
@@ -199,7 +190,7 @@ fn offline_pauses_attempts_and_online_resumes_at_once() {
     conn.handle_close(Timestamp(0), 1006, "", false);
     conn.handle_timeout(Timestamp(10_000));
     assert_eq!(conn.state(), ConnState::Backoff, "no attempt while offline");
-    assert!(!drain(&mut conn)
+    assert!(!actions(&mut conn)
         .iter()
         .any(|a| matches!(a, Action::Open { .. })));
     conn.handle_online(Timestamp(12_345), true);
@@ -212,17 +203,17 @@ fn offline_pauses_attempts_and_online_resumes_at_once() {
 fn long_delays_are_carried_by_a_wake_alarm() {
     let mut conn = connection(r#"{"backoffBaseMs": 40000, "backoffMaxMs": 40000}"#, 1.0);
     conn.handle_close(Timestamp(0), 1006, "", false);
-    assert!(drain(&mut conn).contains(&Action::Wake(Some(Timestamp(40_000)))));
+    assert!(actions(&mut conn).contains(&Action::Wake(Some(Timestamp(40_000)))));
     conn.handle_timeout(Timestamp(40_000));
     conn.handle_open(Timestamp(40_010));
     assert!(
-        drain(&mut conn).contains(&Action::Wake(None)),
+        actions(&mut conn).contains(&Action::Wake(None)),
         "cleared once open"
     );
     // Short delays need no alarm.
     let mut conn = connection(r#"{"backoffBaseMs": 1000}"#, 1.0);
     conn.handle_close(Timestamp(0), 1006, "", false);
-    assert!(!drain(&mut conn)
+    assert!(!actions(&mut conn)
         .iter()
         .any(|a| matches!(a, Action::Wake(_))));
 }
@@ -236,7 +227,7 @@ fn watchdog_follows_the_intent() {
         conn.poll_action(),
         Some(Action::Watchdog(Some(Millis::new(6_000))))
     );
-    drain(&mut conn);
+    actions(&mut conn);
     conn.close(Timestamp(1), None, None).expect("valid");
     assert_eq!(conn.poll_action(), Some(Action::Watchdog(None)));
     let mut conn = Connection::new();
@@ -253,7 +244,7 @@ fn heartbeat_timeout_reconnects() {
     );
     conn.handle_open(Timestamp(0));
     conn.handle_timeout(Timestamp(5_000));
-    assert!(drain(&mut conn).contains(&Action::Send("keep alive".into())));
+    assert!(actions(&mut conn).contains(&Action::Send("keep alive".into())));
     // The reply arrives: not an app message, the heartbeat is satisfied.
     conn.handle_message(Timestamp(5_100), "pong".into());
     events(&mut conn);
@@ -264,6 +255,6 @@ fn heartbeat_timeout_reconnects() {
     conn.handle_timeout(Timestamp(10_100));
     conn.handle_timeout(Timestamp(12_100));
     assert_eq!(conn.state(), ConnState::Backoff);
-    assert!(drain(&mut conn).contains(&Action::Drop));
+    assert!(actions(&mut conn).contains(&Action::Drop));
     assert!(events(&mut conn).contains(&Event::Error(Error::HeartbeatTimeout)));
 }

@@ -1,14 +1,11 @@
 //! The persisted snapshot: round trip, restore and revival, migration, corruption.
 
+mod support;
+
+use support::native::*;
 use sw_websocket::core::{
     Action, ConnState, Connection, Message, Options, SendOptions, Snapshot, SnapshotV1, Timestamp,
 };
-
-const URL: &str = "ws://127.0.0.1:9/ws";
-
-fn opts(json: &str) -> Options {
-    serde_json::from_str(json).expect("valid options JSON")
-}
 
 /// What a worker leaves in storage after queuing messages while disconnected.
 fn stored_state() -> Snapshot {

@@ -1,22 +1,13 @@
 //! State transitions of the connection.
 
+mod support;
+
+use support::native::*;
 use sw_websocket::core::{
     Action, ConnState, Connection, Error, Event, Message, Millis, Options, SendOptions, Timestamp,
 };
 
-fn opts(json: &str) -> Options {
-    serde_json::from_str(json).expect("valid options JSON")
-}
-
 const URL: &str = "ws://localhost:9000/ws";
-
-fn events(conn: &mut Connection) -> Vec<Event> {
-    std::iter::from_fn(|| conn.poll_event()).collect()
-}
-
-fn actions(conn: &mut Connection) -> Vec<Action> {
-    std::iter::from_fn(|| conn.poll_action()).collect()
-}
 
 #[test]
 fn open_send_receive_close() {
