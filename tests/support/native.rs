@@ -18,6 +18,11 @@ pub const RELIABLE: SendOptions = SendOptions {
     json: false,
 };
 
+/// Reliable mode on.
+pub fn reliable_options() -> Options {
+    opts(r#"{"reliable": true}"#)
+}
+
 /// Options from their JSON form, as JS passes them.
 pub fn opts(json: &str) -> Options {
     serde_json::from_str(json).expect("valid options JSON")
