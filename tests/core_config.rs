@@ -1,5 +1,8 @@
 //! Config, URL policy and close validation: each bad input gets its typed error.
 
+mod support;
+
+use support::native::from_json;
 use sw_websocket::core::{CloseRequest, Config, Error, Options, WsUrl};
 
 #[test]
@@ -131,7 +134,7 @@ fn close_codes_and_reasons() {
 }
 
 fn options(json: &str) -> Result<Config, Error> {
-    let options: Options = serde_json::from_str(json).expect("json parses into Options");
+    let options: Options = from_json(json).expect("json parses into Options");
     options.to_config()
 }
 
@@ -159,7 +162,24 @@ fn options_from_js_are_checked() {
     ] {
         assert_eq!(options(bad).unwrap_err().kind(), "invalid_option", "{bad}");
     }
-    assert!(serde_json::from_str::<Options>(r#"{"keepAliveMs": 5000}"#).is_err());
+    assert!(from_json::<Options>(r#"{"keepAliveMs": 5000}"#).is_err());
+    // Read as JS passes them: a wrong type is refused by name, before any check.
+    for (bad, why) in [
+        (
+            r#"{"protocols": [1]}"#,
+            "protocols must be a string or a list of strings, not Array",
+        ),
+        (
+            r#"{"keepaliveMs": "5000"}"#,
+            "keepaliveMs must be a number, not string",
+        ),
+        (
+            r#"{"fatalCloseCodes": [4000, "x"]}"#,
+            "fatalCloseCodes[1] must be a number, not string",
+        ),
+    ] {
+        assert_eq!(from_json::<Options>(bad).unwrap_err(), why);
+    }
     let config = options(r#"{"protocols": "chat"}"#).expect("ok");
     assert_eq!(config.subprotocols(), ["chat"]);
 }

@@ -5,13 +5,11 @@
 mod support;
 
 use support::native::*;
-use sw_websocket::core::{
-    Connection, Error, Event, Message, Options, SendOptions, Timestamp, ACK_MARK,
-};
+use sw_websocket::core::{Connection, Error, Event, Message, SendOptions, Timestamp, ACK_MARK};
 
 fn conn(options: &str) -> Connection {
     let mut conn = Connection::new();
-    let options: Options = serde_json::from_str(options).expect("valid options JSON");
+    let options = opts(options);
     conn.connect(Timestamp(0), URL, options).expect("valid");
     while conn.poll_action().is_some() {}
     conn

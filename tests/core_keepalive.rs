@@ -3,7 +3,9 @@
 mod support;
 
 use support::native::*;
-use sw_websocket::core::{Action, Connection, Event, Message, Options, SendOptions, Timestamp};
+use sw_websocket::core::{
+    Action, ConnState, Connection, Event, Message, Options, SendOptions, Timestamp,
+};
 
 const URL: &str = "ws://127.0.0.1:9000/ws";
 
@@ -71,7 +73,7 @@ fn idle_connection_gets_a_keepalive_every_interval_for_20_intervals() {
         last = *t;
     }
     assert_eq!(conn.counters().keepalives, 20);
-    assert_eq!(conn.status().state, "open");
+    assert_eq!(conn.status().state, ConnState::Open);
     assert!(conn.status().opened_at.is_some());
 }
 

@@ -249,7 +249,7 @@ fn auth_token_as_first_message_or_query_parameter() {
         Some(URL),
         "the status never shows the token"
     );
-    let stored = serde_json::to_string(&conn.snapshot()).expect("json");
+    let stored = to_json(&conn.snapshot());
     assert!(
         !stored.contains("a b&c") && !stored.contains("a%20b"),
         "{stored}"

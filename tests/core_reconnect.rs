@@ -5,7 +5,7 @@ mod support;
 
 use support::native::*;
 use sw_websocket::core::{
-    Action, Backoff, ConnState, Connection, Error, Event, Millis, Options, Timestamp,
+    Action, Backoff, ConnState, Connection, Error, Event, Intent, Millis, Options, Timestamp,
 };
 
 const URL: &str = "wss://example.com/socket";
@@ -143,7 +143,7 @@ fn close_code_policy() {
             ConnState::Closed,
             "code {code} is fatal by default"
         );
-        assert_eq!(conn.status().intent, "closed");
+        assert_eq!(conn.status().intent, Intent::Closed);
         assert!(actions(&mut conn).contains(&Action::Watchdog(None)));
     }
     let mut conn = connection(r#"{"fatalCloseCodes": [4001]}"#, 0.5);

@@ -4,7 +4,8 @@ mod support;
 
 use support::native::*;
 use sw_websocket::core::{
-    Action, ConnState, Connection, Message, Options, SendOptions, Snapshot, SnapshotV1, Timestamp,
+    Action, ConnState, Connection, Intent, Message, Options, SendOptions, Snapshot, SnapshotV1,
+    Timestamp,
 };
 
 /// What a worker leaves in storage after queuing messages while disconnected.
@@ -46,11 +47,11 @@ fn opens(conn: &mut Connection) -> usize {
 #[test]
 fn snapshot_round_trips_through_json() {
     let snapshot = stored_state();
-    let json = serde_json::to_string(&snapshot).expect("serialize");
-    let back: Snapshot = serde_json::from_str(&json).expect("deserialize");
+    let json = to_json(&snapshot);
+    let back: Snapshot = from_json(&json).expect("deserialize");
     assert_eq!(back, snapshot);
     assert_eq!(back.version, 2);
-    assert_eq!(back.intent, "open");
+    assert_eq!(back.intent, Intent::Open);
     assert_eq!(back.outbox.len(), 3);
     assert_eq!(back.outbox[1].kind, "binary");
     assert!(back.next_attempt_at.is_some());
@@ -116,7 +117,7 @@ fn a_closed_intent_is_remembered() {
     conn.close(Timestamp(2), None, None).expect("valid");
     conn.handle_close(Timestamp(3), 1000, "", true);
     let snapshot = conn.snapshot();
-    assert_eq!(snapshot.intent, "closed");
+    assert_eq!(snapshot.intent, Intent::Closed);
     let mut revived = Connection::new();
     revived
         .restore(Timestamp(100_000), snapshot, None)
@@ -130,7 +131,7 @@ fn a_closed_intent_is_remembered() {
 
 #[test]
 fn version_1_migrates() {
-    let v1: SnapshotV1 = serde_json::from_str(
+    let v1: SnapshotV1 = from_json(
         r#"{"version":1,"intent":"open","url":"ws://localhost:9/ws","outbox":["a","b"]}"#,
     )
     .expect("v1 layout");
@@ -145,7 +146,7 @@ fn version_1_migrates() {
 
 #[test]
 fn corrupt_snapshots_are_refused_and_change_nothing() {
-    let good = serde_json::to_value(stored_state()).expect("json");
+    let good = to_json_value(&stored_state());
     let broken: Vec<(&str, serde_json::Value)> = vec![
         ("version", serde_json::json!(99)),
         ("intent", serde_json::json!("sideways")),
@@ -170,21 +171,36 @@ fn corrupt_snapshots_are_refused_and_change_nothing() {
     for (key, value) in broken {
         let mut json = good.clone();
         json[key] = value.clone();
-        let snapshot: Snapshot = serde_json::from_value(json).expect("shape is fine");
+        let snapshot = match stored(&json) {
+            // The decoder refuses what a field's type cannot hold, naming it.
+            Err(why) => {
+                assert!(why.contains(key), "{key} = {value}: {why}");
+                continue;
+            }
+            Ok(snapshot) => snapshot,
+        };
         let mut conn = Connection::new();
         let err = conn.restore(Timestamp(1), snapshot, None).unwrap_err();
         assert_eq!(err.kind(), "corrupt_snapshot", "{key} = {value}");
         assert_eq!(conn.state(), ConnState::Idle, "{key}: nothing restored");
         assert_eq!(opens(&mut conn), 0);
     }
-    // Wrong shapes fail to deserialize at all: the shell reports those the same way.
+    // A snapshot made in Rust is checked by restore itself.
+    let mut conn = Connection::new();
+    let mut snapshot = stored_state();
+    snapshot.version = 99;
+    let err = conn.restore(Timestamp(1), snapshot, None).unwrap_err();
+    assert_eq!(err.kind(), "corrupt_snapshot");
+    assert_eq!(opens(&mut conn), 0);
+    // Wrong shapes fail to decode at all: the shell reports those the same way.
     for bad in [
         r#""garbage""#,
         r#"{"version":2}"#,
         r#"[1,2]"#,
         r#"{"version":2,"intent":"open","evil":1}"#,
     ] {
-        assert!(serde_json::from_str::<Snapshot>(bad).is_err(), "{bad}");
+        let json: serde_json::Value = serde_json::from_str(bad).expect("JSON");
+        assert!(stored(&json).is_err(), "{bad}");
     }
     let mut conn = Connection::new();
     conn.handle_corrupt_snapshot("not an object");
@@ -203,18 +219,30 @@ fn corrupt_snapshots_are_refused_and_change_nothing() {
 /// next `+= 1` panicked (debug) or wrapped (release); a `nextId` there did the
 /// same on the next send. Counters and `nextId - 1` above 2^53 - 1 are now
 /// refused.
+/// Sets one field of a snapshot made in Rust.
+type SetField = fn(&mut Snapshot, u64);
+
 #[test]
 fn counters_and_ids_past_js_numbers_are_refused() {
-    let good = serde_json::to_value(stored_state()).expect("json");
-    for (path, value) in [
-        ("/counters/sent", u64::MAX),
-        ("/counters/connects", u64::MAX),
-        ("/counters/workerStarts", 1 << 53),
-        ("/nextId", u64::MAX),
-    ] {
+    let good = to_json_value(&stored_state());
+    let cases: [(&str, u64, SetField); 4] = [
+        ("/counters/sent", u64::MAX, |s, v| s.counters.sent = v),
+        ("/counters/connects", u64::MAX, |s, v| {
+            s.counters.connects = v
+        }),
+        ("/counters/workerStarts", 1 << 53, |s, v| {
+            s.counters.worker_starts = v
+        }),
+        ("/nextId", u64::MAX, |s, v| s.next_id = v),
+    ];
+    for (path, value, set) in cases {
+        // The decoder refuses a number JS cannot hold exactly...
         let mut json = good.clone();
         *json.pointer_mut(path).expect("a field of the snapshot") = value.into();
-        let snapshot: Snapshot = serde_json::from_value(json).expect("shape is fine");
+        assert!(stored(&json).is_err(), "{path} = {value} decodes");
+        // ...and restore refuses a snapshot made in Rust with one.
+        let mut snapshot = stored_state();
+        set(&mut snapshot, value);
         let mut conn = Connection::new();
         let err = conn.restore(Timestamp(1), snapshot, None).unwrap_err();
         assert_eq!(err.kind(), "corrupt_snapshot", "{path} = {value}");
@@ -227,7 +255,7 @@ fn counters_and_ids_past_js_numbers_are_refused() {
     json["nextId"] = max.into();
     json["counters"] = serde_json::json!({"sent": max - 10, "connects": max - 1,
         "reconnects": max - 1, "workerStarts": max - 1});
-    let snapshot: Snapshot = serde_json::from_value(json).expect("shape is fine");
+    let snapshot = stored(&json).expect("shape is fine");
     let mut conn = Connection::new();
     conn.restore(Timestamp(u64::MAX / 2), snapshot, None)
         .expect("in range");
@@ -257,10 +285,10 @@ fn counters_and_ids_past_js_numbers_are_refused() {
 /// id 0 out of order), losing the outbox.
 #[test]
 fn next_id_0_is_refused() {
-    let mut json = serde_json::to_value(stored_state()).expect("json");
+    let mut json = to_json_value(&stored_state());
     json["outbox"] = serde_json::json!([]);
     json["nextId"] = 0.into();
-    let snapshot: Snapshot = serde_json::from_value(json).expect("shape is fine");
+    let snapshot = stored(&json).expect("shape is fine");
     let mut conn = Connection::new();
     let err = conn.restore(Timestamp(1), snapshot, None).unwrap_err();
     assert_eq!(err.kind(), "corrupt_snapshot");

@@ -4,7 +4,8 @@ mod support;
 
 use support::native::*;
 use sw_websocket::core::{
-    Action, ConnState, Connection, Error, Event, Message, Millis, Options, SendOptions, Timestamp,
+    Action, ConnState, Connection, Error, Event, Intent, Message, Millis, Options, SendOptions,
+    Timestamp,
 };
 
 const URL: &str = "ws://localhost:9000/ws";
@@ -58,7 +59,10 @@ fn open_send_receive_close() {
         matches!(&evs[..], [Event::State(ConnState::Closing), Event::Close(info), Event::State(ConnState::Closed)] if info.code == 4000 && info.was_clean)
     );
     let status = conn.status();
-    assert_eq!((status.state, status.intent), ("closed", "closed"));
+    assert_eq!(
+        (status.state, status.intent),
+        (ConnState::Closed, Intent::Closed)
+    );
     assert_eq!((status.connects, status.sent, status.received), (1, 1, 1));
     assert_eq!(status.last_close.map(|c| c.reason), Some("bye".into()));
 }
@@ -166,7 +170,7 @@ fn error_then_close_from_the_browser() {
     assert!(matches!(evs.get(1), Some(Event::Error(Error::Socket(_)))));
     // The caller did not close: the connection waits to reconnect.
     assert!(matches!(evs.last(), Some(Event::State(ConnState::Backoff))));
-    assert_eq!(conn.status().intent, "open");
+    assert_eq!(conn.status().intent, Intent::Open);
 }
 
 #[test]

@@ -3,12 +3,15 @@
 //! socket, back off, reconnect, close, persist, restart).
 
 use crate::events::{op, START};
-use sw_websocket::core::{Connection, Message, Options, SendOptions, SnapshotV1, Timestamp};
+use crate::json::{from_json, to_json};
+use sw_websocket::core::{
+    Connection, Intent, Message, Options, SendOptions, SnapshotV1, Timestamp,
+};
 
 /// Snapshots the core writes in typical states, as JSON: (name, text).
 pub fn snapshots() -> Vec<(&'static str, String)> {
     let url = "ws://127.0.0.1:9/ws";
-    let opts = |json: &str| -> Options { serde_json::from_str(json).expect("valid options") };
+    let opts = |json: &str| -> Options { from_json(json).expect("valid options") };
     let t = Timestamp(START);
     let plain = SendOptions::default();
     let reliable_json = SendOptions {
@@ -17,10 +20,7 @@ pub fn snapshots() -> Vec<(&'static str, String)> {
     };
     let mut out = Vec::new();
     let mut push = |name, conn: &Connection| {
-        out.push((
-            name,
-            serde_json::to_string_pretty(&conn.snapshot()).expect("json"),
-        ));
+        out.push((name, to_json(&conn.snapshot())));
     };
 
     let idle = Connection::new();
@@ -93,11 +93,11 @@ pub fn snapshots() -> Vec<(&'static str, String)> {
     // The first, pre-release layout.
     let v1 = SnapshotV1 {
         version: 1,
-        intent: "open".into(),
+        intent: Intent::Open,
         url: Some(url.into()),
-        outbox: vec!["one".into(), "two".into()],
+        outbox: Some(vec!["one".into(), "two".into()]),
     };
-    out.push(("v1", serde_json::to_string_pretty(&v1).expect("json")));
+    out.push(("v1", to_json(&v1)));
     out
 }
 

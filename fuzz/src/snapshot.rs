@@ -1,11 +1,11 @@
-//! Bytes as a stored snapshot: JSON decoded the way the shell decodes a
-//! stored value (`version` 1 migrated, 2 read, anything else refused), then
-//! restored into a fresh connection.
+//! Bytes as a stored snapshot: JSON decoded by the decoder the shell ships
+//! (`Snapshot::from_stored`: `version` 1 migrated, 2 read, anything else
+//! refused), then restored into a fresh connection.
 //!
 //! Invariants (the name is in the panic message):
 //! - `no panic`, in decoding, restoring, and the first steps after.
 //! - `ack parsing`: `parse_ack` finds an ack only in a text with `sw.ack`.
-//! - `re-encode`: a decoded snapshot serializes and reads back equal.
+//! - `re-encode`: a decoded snapshot encodes and reads back equal.
 //! - `refused cleanly`: a refused snapshot is a `CorruptSnapshot` error and
 //!   leaves the connection as it was (no action, no event, same snapshot).
 //! - `restored as stored`: the restored state follows the snapshot (state,
@@ -19,10 +19,11 @@
 //!   reliable entries as `dup: true` frames; a send after it gets an id at
 //!   or above the stored `nextId` (ids below it may have reached the wire).
 
-use serde_json::Value;
+use crate::json::{from_json, to_json};
+use sw_websocket::core::codec::Value;
 use sw_websocket::core::{
-    parse_ack, Action, ConnState, Connection, Message, SendOptions, Sent, Snapshot, SnapshotV1,
-    Timestamp, ACK_MARK, ID_BLOCK, SNAPSHOT_VERSION,
+    parse_ack, Action, ConnState, Connection, Intent, Message, SendOptions, Sent, Snapshot,
+    Timestamp, ACK_MARK, ID_BLOCK,
 };
 
 /// The time of the restore.
@@ -40,15 +41,14 @@ pub fn run(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<Value>(data) else {
         return;
     };
-    let Ok(snapshot) = decode(value) else {
+    let Ok(snapshot) = Snapshot::from_stored(&value) else {
         return;
     };
-    let json = serde_json::to_string(&snapshot)
-        .unwrap_or_else(|e| fail("re-encode", format!("serialize: {e}")));
+    let json = to_json(&snapshot);
     // The secret is not written (the shell keeps it apart).
     let mut written = snapshot.clone();
     written.options.auth_token = None;
-    match serde_json::from_str::<Snapshot>(&json) {
+    match from_json::<Snapshot>(&json) {
         Ok(back) if back == written => {}
         other => fail("re-encode", format!("{json} reads back as {other:?}")),
     }
@@ -58,23 +58,6 @@ pub fn run(data: &[u8]) {
         _ => Some("a b&c=".to_owned()),
     };
     restore(&snapshot, secret);
-}
-
-/// A stored JSON value as the current snapshot, as the shell decodes it.
-pub fn decode(value: Value) -> Result<Snapshot, String> {
-    if !value.is_object() {
-        return Err("not an object".into());
-    }
-    match value.get("version").and_then(Value::as_f64) {
-        Some(1.0) => serde_json::from_value::<SnapshotV1>(value)
-            .map(SnapshotV1::migrate)
-            .map_err(|e| e.to_string()),
-        Some(v) if v == f64::from(SNAPSHOT_VERSION) => {
-            serde_json::from_value::<Snapshot>(value).map_err(|e| e.to_string())
-        }
-        Some(_) => Err("unknown version".into()),
-        None => Err("no version".into()),
-    }
 }
 
 fn fail(invariant: &str, detail: String) -> ! {
@@ -119,7 +102,7 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
         .filter(|a| matches!(a, Action::Open { .. }))
         .count();
     let state = conn.state();
-    let expected = if snapshot.intent == "closed" {
+    let expected = if snapshot.intent == Intent::Closed {
         if snapshot.url.is_some() {
             ConnState::Closed
         } else {

@@ -7,7 +7,7 @@ use crate::browser::driver::{Driver, RECENT_TEXT_CHARS};
 use crate::browser::glue;
 use crate::browser::payload::sendable;
 use crate::browser::persist::Pending;
-use crate::browser::snapshot::status_to_js;
+use crate::core::codec::encode;
 use crate::core::{Error, Message, SendOptions, Sent};
 use js_sys::{Array, Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
@@ -301,7 +301,7 @@ impl SwWebSocket {
 /// The status as JS sees it (`null` while a call is running).
 pub(crate) fn status(driver: &Driver) -> JsValue {
     driver
-        .read(|inner| status_to_js(&inner.conn.status()))
+        .read(|inner| encode(&mut inner.conn.status()))
         .unwrap_or(JsValue::NULL)
 }
 

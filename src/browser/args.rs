@@ -1,10 +1,9 @@
 //! The arguments JS passes, checked into typed values or typed errors.
 
 use crate::browser::convert::type_name;
-use crate::browser::options::options_from_js;
-use crate::browser::reader::read_object;
 use crate::browser::socket::describe;
 use crate::browser::store::Keys;
+use crate::core::codec::decode;
 use crate::core::{Error, Message, Options, SendOptions};
 use wasm_bindgen::JsValue;
 
@@ -21,7 +20,7 @@ pub(crate) fn connect_args(url: &JsValue, options: JsValue) -> Result<(String, O
             type_name(&options)
         )));
     } else {
-        read_object(options, options_from_js).map_err(Error::InvalidOption)?
+        decode(&options).map_err(Error::InvalidOption)?
     };
     Ok((url, options))
 }

@@ -1,7 +1,7 @@
 //! The JS listeners of an `SwWebSocket`, by event type.
 
-use crate::browser::reader::list;
 use crate::core::json::quote;
+use crate::core::text::comma_list;
 use crate::core::Error;
 use js_sys::Function;
 use std::rc::Rc;
@@ -26,7 +26,7 @@ fn index_of(kind: &str) -> Result<usize, Error> {
         Error::InvalidOption(format!(
             "unknown event type {}; use one of {}",
             quote(kind),
-            list(&EVENT_TYPES)
+            comma_list(&EVENT_TYPES)
         ))
     })
 }

@@ -77,7 +77,7 @@ fn write_next(weak: Weak<RefCell<Inner>>) {
     let next_id = snapshot.next_id;
     // Outside the borrow: a storage area may call back. `cell` lives until
     // the write is done.
-    let _ = keys.write(&snapshot, secret.as_ref()).then(move |result| {
+    let _ = keys.write(snapshot, secret.as_ref()).then(move |result| {
         let failed = match cell.try_borrow_mut() {
             Err(_) => return JsValue::UNDEFINED,
             Ok(mut inner) => match result {

@@ -4,8 +4,8 @@ use crate::browser::api::status;
 use crate::browser::clock::now;
 use crate::browser::driver::Driver;
 use crate::browser::glue;
-use crate::browser::reader::whole;
 use crate::browser::store::{Keys, Loaded};
+use crate::core::codec::whole;
 use crate::core::Error;
 use js_sys::Promise;
 use wasm_bindgen::JsValue;
@@ -106,7 +106,10 @@ fn restore(
 
 /// The `nextId` of a snapshot that could not be read, if it has a usable one.
 fn next_id_of(raw: &JsValue) -> Option<u64> {
-    whole(&js_sys::Reflect::get(raw, &"nextId".into()).ok()?)
+    js_sys::Reflect::get(raw, &"nextId".into())
+        .ok()?
+        .as_f64()
+        .and_then(whole)
 }
 
 /// The `nextId` of what was read, readable or not.

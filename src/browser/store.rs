@@ -1,8 +1,8 @@
 //! Where a socket's state lives in chrome.storage, and how it is read back.
 
 use crate::browser::glue;
-use crate::browser::snapshot::{snapshot_from_js, snapshot_to_js, snapshot_v1_from_js};
-use crate::core::{Error, Snapshot, SnapshotV1};
+use crate::core::codec::encode;
+use crate::core::{Error, Snapshot};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -60,7 +60,7 @@ impl Keys {
                 if raw.is_undefined() || raw.is_null() {
                     return (Loaded::Nothing, secret);
                 }
-                let loaded = match decode(&raw) {
+                let loaded = match Snapshot::from_stored(&raw) {
                     Ok(snapshot) => Loaded::Found {
                         snapshot: Box::new(snapshot),
                         raw,
@@ -83,7 +83,11 @@ impl Keys {
     }
 
     /// Writes the snapshot, and the secret when it changed.
-    pub(crate) fn write(&self, snapshot: &Snapshot, secret: Option<&Option<String>>) -> glue::Call {
+    pub(crate) fn write(
+        &self,
+        mut snapshot: Snapshot,
+        secret: Option<&Option<String>>,
+    ) -> glue::Call {
         let secret = match secret {
             Some(Some(token)) => JsValue::from_str(token),
             Some(None) => JsValue::NULL,
@@ -92,30 +96,9 @@ impl Keys {
         glue::write(
             &self.area,
             &self.key,
-            &snapshot_to_js(snapshot),
+            &encode(&mut snapshot),
             &self.secret(),
             &secret,
         )
-    }
-}
-
-/// A stored value as the current snapshot: migrates version 1, refuses the rest.
-fn decode(raw: &JsValue) -> Result<Snapshot, String> {
-    if !raw.is_object() {
-        return Err(format!(
-            "expected an object, found {}",
-            crate::browser::convert::type_name(raw)
-        ));
-    }
-    let version = Reflect::get(raw, &"version".into())
-        .ok()
-        .and_then(|v| v.as_f64());
-    match version {
-        Some(1.0) => snapshot_v1_from_js(raw)
-            .map(SnapshotV1::migrate)
-            .map_err(|e| format!("version 1: {e}")),
-        Some(v) if v == f64::from(crate::core::SNAPSHOT_VERSION) => snapshot_from_js(raw),
-        Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
-        None => Err("no version".into()),
     }
 }

@@ -1,5 +1,6 @@
 //! Close codes and reasons, checked before the browser sees them.
 
+use crate::core::codec::{Record, Rules, Slot, Visit};
 use crate::core::Error;
 
 /// The longest close reason a browser accepts, in UTF-8 bytes.
@@ -45,8 +46,7 @@ impl CloseRequest {
 }
 
 /// How a socket closed, as reported by the browser.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CloseInfo {
     /// The close code (1005 when none was sent, 1006 when the connection dropped).
     pub code: u16,
@@ -54,4 +54,21 @@ pub struct CloseInfo {
     pub reason: String,
     /// Whether the closing handshake completed.
     pub was_clean: bool,
+}
+
+/// Every field is required; unknown keys are ignored.
+impl Record for CloseInfo {
+    fn rules(&self) -> Rules {
+        Rules {
+            refuse_unknown: false,
+            missing_is_default: false,
+            write_none: true,
+        }
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("code", Slot::U16(&mut self.code));
+        v.field("reason", Slot::Text(&mut self.reason));
+        v.field("wasClean", Slot::Bool(&mut self.was_clean));
+    }
 }

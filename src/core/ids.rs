@@ -13,7 +13,7 @@
 /// How many ids one reservation covers.
 pub const ID_BLOCK: u64 = 1024;
 /// The largest id: JS numbers stop being exact above it.
-pub(crate) const MAX_ID: u64 = (1 << 53) - 1;
+pub(crate) const MAX_ID: u64 = crate::core::codec::MAX_SAFE_INTEGER;
 
 /// The id counter and its reservation.
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@
 
 mod backoff;
 mod close;
+pub mod codec;
 mod config;
 mod connection;
 mod error;
@@ -46,7 +47,7 @@ pub use options::{Options, Protocols};
 pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 pub use reliable::{parse_ack, ACK_MARK};
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
-pub use state::ConnState;
+pub use state::{ConnState, Intent};
 pub use status::{Counters, ErrorInfo, Status};
 pub use store::{MemoryStore, SnapshotStore};
 pub use time::{Millis, Timestamp};

@@ -1,5 +1,6 @@
 //! The options object callers pass to `connect`, checked into a [`Config`].
 
+use crate::core::codec::{whole, Record, Rules, Slot, Visit};
 use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 use crate::core::text::number;
 use crate::core::{
@@ -7,92 +8,127 @@ use crate::core::{
     DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_KEEPALIVE_MESSAGE,
     DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS,
 };
-use serde::{Deserialize, Serialize};
 
 /// Connect options as they come from JS (camelCase keys, numbers as `f64`).
 ///
 /// Unknown keys are rejected so that a typo is an error, not a silent default.
-/// They are stored with the snapshot, except `authToken`, which is kept apart
-/// in `chrome.storage.session`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// They are stored with the snapshot (the fields that are set), except
+/// `authToken`, which is kept apart in `chrome.storage.session`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Options {
     /// `false` turns the keepalive off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keepalive: Option<bool>,
     /// Keepalive interval in milliseconds (1 000 to 29 000, default 20 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keepalive_ms: Option<f64>,
     /// Keepalive message text (default `"keep alive"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keepalive_message: Option<String>,
     /// Text the server answers the keepalive with; turns the heartbeat on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_reply: Option<String>,
     /// Time to wait for the heartbeat reply, in milliseconds (default 10 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_timeout_ms: Option<f64>,
     /// Time a socket may take to open, in milliseconds (default 10 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_timeout_ms: Option<f64>,
     /// Time the closing handshake may take, in milliseconds (default 5 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub close_timeout_ms: Option<f64>,
     /// Largest message `send` accepts, in bytes (default 32 MiB).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_message_bytes: Option<f64>,
     /// Subprotocols: one string or a list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocols: Option<Protocols>,
     /// `false`: never reconnect by itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reconnect: Option<bool>,
     /// First backoff ceiling in milliseconds (default 1 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backoff_base_ms: Option<f64>,
     /// Largest backoff ceiling in milliseconds (default 60 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backoff_max_ms: Option<f64>,
     /// Uptime after which the attempt count resets, in milliseconds (default 5 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_uptime_ms: Option<f64>,
     /// Attempts before giving up (default: never give up).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<f64>,
     /// Close codes after which the connection stays closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fatal_close_codes: Option<Vec<f64>>,
     /// `false`: no watchdog alarm (a stopped worker stays stopped).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub watchdog: Option<bool>,
     /// Watchdog alarm period in milliseconds (default 30 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub watchdog_ms: Option<f64>,
     /// Outbox bound by count (default 1 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_outbox_messages: Option<f64>,
     /// Outbox bound by bytes (default 1 MiB).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_outbox_bytes: Option<f64>,
     /// Every text send is reliable (default `false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliable: Option<bool>,
     /// A secret sent on every open; stored only in `chrome.storage.session`.
-    #[serde(skip_serializing)]
     pub auth_token: Option<String>,
     /// The query parameter that carries `authToken` (else a first message).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_query_param: Option<String>,
 }
 
 /// One subprotocol or several.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Protocols {
     /// A single subprotocol.
     One(String),
     /// Several subprotocols, in order of preference.
     Many(Vec<String>),
+}
+
+/// Every key is optional and written only when set; unknown keys are refused.
+impl Record for Options {
+    fn rules(&self) -> Rules {
+        Rules {
+            refuse_unknown: true,
+            missing_is_default: false,
+            write_none: false,
+        }
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("keepalive", Slot::OptBool(&mut self.keepalive));
+        v.field("keepaliveMs", Slot::OptNumber(&mut self.keepalive_ms));
+        v.field(
+            "keepaliveMessage",
+            Slot::OptText(&mut self.keepalive_message),
+        );
+        v.field("heartbeatReply", Slot::OptText(&mut self.heartbeat_reply));
+        v.field(
+            "heartbeatTimeoutMs",
+            Slot::OptNumber(&mut self.heartbeat_timeout_ms),
+        );
+        v.field(
+            "connectTimeoutMs",
+            Slot::OptNumber(&mut self.connect_timeout_ms),
+        );
+        v.field(
+            "closeTimeoutMs",
+            Slot::OptNumber(&mut self.close_timeout_ms),
+        );
+        v.field(
+            "maxMessageBytes",
+            Slot::OptNumber(&mut self.max_message_bytes),
+        );
+        v.field("protocols", Slot::Protocols(&mut self.protocols));
+        v.field("reconnect", Slot::OptBool(&mut self.reconnect));
+        v.field("backoffBaseMs", Slot::OptNumber(&mut self.backoff_base_ms));
+        v.field("backoffMaxMs", Slot::OptNumber(&mut self.backoff_max_ms));
+        v.field("minUptimeMs", Slot::OptNumber(&mut self.min_uptime_ms));
+        v.field("maxRetries", Slot::OptNumber(&mut self.max_retries));
+        v.field(
+            "fatalCloseCodes",
+            Slot::OptNumbers(&mut self.fatal_close_codes),
+        );
+        v.field("watchdog", Slot::OptBool(&mut self.watchdog));
+        v.field("watchdogMs", Slot::OptNumber(&mut self.watchdog_ms));
+        v.field(
+            "maxOutboxMessages",
+            Slot::OptNumber(&mut self.max_outbox_messages),
+        );
+        v.field(
+            "maxOutboxBytes",
+            Slot::OptNumber(&mut self.max_outbox_bytes),
+        );
+        v.field("reliable", Slot::OptBool(&mut self.reliable));
+        v.field("authToken", Slot::Secret(&mut self.auth_token));
+        v.field("authQueryParam", Slot::OptText(&mut self.auth_query_param));
+    }
 }
 
 impl Options {
@@ -211,15 +247,12 @@ fn size(name: &str, value: f64) -> Result<usize, Error> {
     whole_number(name, value).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-/// A non-negative whole number of at most 2^53, or a typed error naming the option.
+/// A non-negative whole number of at most 2^53 - 1, or a typed error naming the option.
 pub(crate) fn whole_number(name: &str, value: f64) -> Result<u64, Error> {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > MAX_SAFE {
-        return Err(Error::InvalidOption(format!(
+    whole(value).ok_or_else(|| {
+        Error::InvalidOption(format!(
             "{name} must be a non-negative whole number, not {}",
             number(value)
-        )));
-    }
-    // In range and whole: the conversion is exact.
-    Ok(value as u64)
+        ))
+    })
 }

@@ -4,20 +4,19 @@
 use crate::core::connection::Connection;
 use crate::core::ids::{Ids, MAX_ID};
 use crate::core::io::{Action, Event};
-use crate::core::json::quote;
 use crate::core::lifecycle::WAKE_ALARM_AFTER;
 use crate::core::outbox::Outbox;
 use crate::core::snapshot::{Snapshot, StoredMessage, SNAPSHOT_VERSION};
 use crate::core::state::Phase;
 use crate::core::timer::Timer;
-use crate::core::{Error, Timestamp, WsUrl};
+use crate::core::{Error, Intent, Timestamp, WsUrl};
 
 impl Connection {
     /// The state to store (without secrets).
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             version: SNAPSHOT_VERSION,
-            intent: if self.intent_open { "open" } else { "closed" }.into(),
+            intent: Intent::from_open(self.intent_open),
             url: self.url.as_ref().map(|u| u.as_str().to_owned()),
             options: self.options.clone(),
             attempt: self.attempt,
@@ -104,11 +103,7 @@ impl Connection {
         if snapshot.version != SNAPSHOT_VERSION {
             return Err(corrupt(format!("unknown version {}", snapshot.version)));
         }
-        let intent_open = match snapshot.intent.as_str() {
-            "open" => true,
-            "closed" => false,
-            other => return Err(corrupt(format!("unknown intent {}", quote(other)))),
-        };
+        let intent_open = snapshot.intent == Intent::Open;
         // Ids start at 1 (an id 0 queued would be out of order on the next
         // restore), and each number grows by one from here: one near
         // `u64::MAX` would overflow. JS numbers stop at 2^53 - 1 anyway, so

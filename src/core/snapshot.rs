@@ -1,22 +1,23 @@
 //! The persisted state: versioned, migrated, checked before use.
 
+use crate::core::codec::{decode, Record, Rules, Slot, Tree, Visit};
 use crate::core::json::quote;
 use crate::core::outbox::OutboxEntry;
-use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Message, Options};
-use serde::{Deserialize, Serialize};
+use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Intent, Message, Options};
 
 /// The snapshot layout this version writes.
 pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// Everything needed to come back after the worker was stopped. Secrets
 /// (`authToken`) are not in it: the shell keeps them in `chrome.storage.session`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+///
+/// Stored as an object with the keys listed in its [`Record`] impl.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
     /// Always [`SNAPSHOT_VERSION`].
     pub version: u32,
-    /// "open" after `connect`, "closed" after `close` (or a fatal close).
-    pub intent: String,
+    /// Open after `connect`, closed after `close` (or a fatal close).
+    pub intent: Intent,
     /// The URL of the connection.
     pub url: Option<String>,
     /// The connect options, without secrets.
@@ -40,8 +41,7 @@ pub struct Snapshot {
 }
 
 /// An outbox entry as stored: binary data in base64.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StoredMessage {
     /// The entry's id.
     pub id: u64,
@@ -54,18 +54,93 @@ pub struct StoredMessage {
 }
 
 /// The first, pre-release layout: intent, URL and a text-only outbox.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SnapshotV1 {
     /// Always 1.
     pub version: u32,
-    /// "open" or "closed".
-    pub intent: String,
+    /// Open or closed.
+    pub intent: Intent,
     /// The URL.
     pub url: Option<String>,
     /// Queued text messages.
-    #[serde(default)]
-    pub outbox: Vec<String>,
+    pub outbox: Option<Vec<String>>,
+}
+
+/// Every key is required (`null` for none); unknown keys are refused.
+const STRICT: Rules = Rules {
+    refuse_unknown: true,
+    missing_is_default: false,
+    write_none: true,
+};
+
+impl Record for Snapshot {
+    fn rules(&self) -> Rules {
+        STRICT
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("version", Slot::U32(&mut self.version));
+        v.field("intent", Slot::Choice(&mut self.intent));
+        v.field("url", Slot::OptText(&mut self.url));
+        v.field("options", Slot::Record(&mut self.options));
+        v.field("attempt", Slot::U32(&mut self.attempt));
+        v.field("nextAttemptAt", Slot::OptU64(&mut self.next_attempt_at));
+        v.field("gaveUp", Slot::Bool(&mut self.gave_up));
+        v.field("counters", Slot::Record(&mut self.counters));
+        v.field("nextId", Slot::U64(&mut self.next_id));
+        v.field("outbox", Slot::Records(&mut self.outbox));
+        v.field("lastClose", Slot::OptRecord(&mut self.last_close));
+        v.field("lastError", Slot::OptRecord(&mut self.last_error));
+    }
+}
+
+impl Record for StoredMessage {
+    fn rules(&self) -> Rules {
+        STRICT
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("id", Slot::U64(&mut self.id));
+        v.field("kind", Slot::Text(&mut self.kind));
+        v.field("data", Slot::Text(&mut self.data));
+        v.field("reliable", Slot::Bool(&mut self.reliable));
+    }
+}
+
+/// Unknown keys are ignored, as they always were in this layout.
+impl Record for SnapshotV1 {
+    fn rules(&self) -> Rules {
+        Rules {
+            refuse_unknown: false,
+            ..STRICT
+        }
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("version", Slot::U32(&mut self.version));
+        v.field("intent", Slot::Choice(&mut self.intent));
+        v.field("url", Slot::OptText(&mut self.url));
+        v.field("outbox", Slot::OptTexts(&mut self.outbox));
+    }
+}
+
+impl Snapshot {
+    /// A stored value as the current snapshot: version 1 migrated, version
+    /// 2 read, anything else refused, saying why. What the shell decodes
+    /// from `chrome.storage`, and the `snapshot` fuzz target natively.
+    pub fn from_stored<T: Tree>(stored: &T) -> Result<Snapshot, String> {
+        if !stored.is_object() {
+            return Err(format!("expected an object, found {}", stored.type_name()));
+        }
+        match stored.get("version").and_then(|v| v.as_number()) {
+            Some(1.0) => decode::<SnapshotV1, T>(stored)
+                .map(SnapshotV1::migrate)
+                .map_err(|e| format!("version 1: {e}")),
+            Some(v) if v == f64::from(SNAPSHOT_VERSION) => decode(stored),
+            Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
+            None => Err("no version".into()),
+        }
+    }
 }
 
 impl SnapshotV1 {
@@ -73,6 +148,7 @@ impl SnapshotV1 {
     pub fn migrate(self) -> Snapshot {
         let outbox: Vec<StoredMessage> = self
             .outbox
+            .unwrap_or_default()
             .into_iter()
             .zip(1u64..)
             .map(|(data, id)| StoredMessage {

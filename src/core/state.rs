@@ -1,12 +1,14 @@
 //! The connection's state: a private enum with data, and the public name of it.
 
+use crate::core::codec::Choice;
 use crate::core::{CloseRequest, Timestamp};
 
 /// The state of a connection as callers see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnState {
     /// Never connected.
+    #[default]
     Idle,
     /// A socket is being opened.
     Connecting,
@@ -25,15 +27,90 @@ pub enum ConnState {
 impl ConnState {
     /// The stable snake_case name used in status objects and events.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ConnState::Idle => "idle",
-            ConnState::Connecting => "connecting",
-            ConnState::Open => "open",
-            ConnState::Closing => "closing",
-            ConnState::Backoff => "backoff",
-            ConnState::Closed => "closed",
-            ConnState::GaveUp => "gave_up",
+        ConnState::NAMES
+            .get(self as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+impl ConnState {
+    /// Every state, in the order of [`ConnState::NAMES`].
+    pub const ALL: [ConnState; 7] = [
+        ConnState::Idle,
+        ConnState::Connecting,
+        ConnState::Open,
+        ConnState::Closing,
+        ConnState::Backoff,
+        ConnState::Closed,
+        ConnState::GaveUp,
+    ];
+    /// Every state's name.
+    pub const NAMES: [&'static str; 7] = [
+        "idle",
+        "connecting",
+        "open",
+        "closing",
+        "backoff",
+        "closed",
+        "gave_up",
+    ];
+}
+
+/// Written and read by its name.
+impl Choice for ConnState {
+    fn names(&self) -> &'static [&'static str] {
+        &ConnState::NAMES
+    }
+
+    fn index(&self) -> usize {
+        *self as usize
+    }
+
+    fn set(&mut self, index: usize) {
+        *self = ConnState::ALL.get(index).copied().unwrap_or_default();
+    }
+}
+
+/// What the caller asked for last: open after `connect`, closed after
+/// `close` (or a close that ends the connection for good).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Intent {
+    /// Keep a connection open.
+    Open,
+    /// Stay closed.
+    #[default]
+    Closed,
+}
+
+impl Intent {
+    /// "open" or "closed".
+    pub fn as_str(self) -> &'static str {
+        self.names().get(self.index()).copied().unwrap_or_default()
+    }
+
+    /// `Open` when `open`.
+    pub fn from_open(open: bool) -> Intent {
+        if open {
+            Intent::Open
+        } else {
+            Intent::Closed
         }
+    }
+}
+
+/// Written and read by its name.
+impl Choice for Intent {
+    fn names(&self) -> &'static [&'static str] {
+        &["open", "closed"]
+    }
+
+    fn index(&self) -> usize {
+        *self as usize
+    }
+
+    fn set(&mut self, index: usize) {
+        *self = Intent::from_open(index == 0);
     }
 }
 

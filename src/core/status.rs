@@ -1,12 +1,11 @@
 //! Counters and the status snapshot shown to callers.
 
+use crate::core::codec::{Record, Rules, Slot, Visit};
 use crate::core::state::Phase;
-use crate::core::{CloseInfo, Connection, Error};
-use serde::{Deserialize, Serialize};
+use crate::core::{CloseInfo, ConnState, Connection, Error, Intent};
 
 /// Counters of a connection's life.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     /// Times the worker (the wasm instance) started.
     pub worker_starts: u64,
@@ -22,8 +21,28 @@ pub struct Counters {
     pub keepalives: u64,
 }
 
+/// A missing counter is 0; unknown keys are ignored.
+impl Record for Counters {
+    fn rules(&self) -> Rules {
+        Rules {
+            refuse_unknown: false,
+            missing_is_default: true,
+            write_none: true,
+        }
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("workerStarts", Slot::U64(&mut self.worker_starts));
+        v.field("connects", Slot::U64(&mut self.connects));
+        v.field("reconnects", Slot::U64(&mut self.reconnects));
+        v.field("sent", Slot::U64(&mut self.sent));
+        v.field("received", Slot::U64(&mut self.received));
+        v.field("keepalives", Slot::U64(&mut self.keepalives));
+    }
+}
+
 /// An error as a plain value: its kind and message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErrorInfo {
     /// The error's stable kind, see [`Error::kind`].
     pub kind: String,
@@ -40,14 +59,25 @@ impl From<&Error> for ErrorInfo {
     }
 }
 
+/// Every field is required; unknown keys are ignored.
+impl Record for ErrorInfo {
+    fn rules(&self) -> Rules {
+        CloseInfo::default().rules()
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("kind", Slot::Text(&mut self.kind));
+        v.field("message", Slot::Text(&mut self.message));
+    }
+}
+
 /// Everything a caller may want to know about a connection, at one moment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Status {
-    /// The state name: idle, connecting, open, closing or closed.
-    pub state: &'static str,
-    /// What the caller asked for last: "open" after connect, "closed" after close.
-    pub intent: &'static str,
+    /// The state.
+    pub state: ConnState,
+    /// What the caller asked for last.
+    pub intent: Intent,
     /// The URL of the current or last connection.
     pub url: Option<String>,
     /// Times the worker started.
@@ -78,13 +108,42 @@ pub struct Status {
     pub opened_at: Option<u64>,
 }
 
+impl Record for Status {
+    fn rules(&self) -> Rules {
+        Rules {
+            refuse_unknown: true,
+            missing_is_default: false,
+            write_none: true,
+        }
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("state", Slot::Choice(&mut self.state));
+        v.field("intent", Slot::Choice(&mut self.intent));
+        v.field("url", Slot::OptText(&mut self.url));
+        v.field("workerStarts", Slot::U64(&mut self.worker_starts));
+        v.field("connects", Slot::U64(&mut self.connects));
+        v.field("reconnects", Slot::U64(&mut self.reconnects));
+        v.field("sent", Slot::U64(&mut self.sent));
+        v.field("received", Slot::U64(&mut self.received));
+        v.field("keepalives", Slot::U64(&mut self.keepalives));
+        v.field("outbox", Slot::U64(&mut self.outbox));
+        v.field("outboxBytes", Slot::U64(&mut self.outbox_bytes));
+        v.field("attempt", Slot::U32(&mut self.attempt));
+        v.field("nextAttemptAt", Slot::OptU64(&mut self.next_attempt_at));
+        v.field("lastError", Slot::OptRecord(&mut self.last_error));
+        v.field("lastClose", Slot::OptRecord(&mut self.last_close));
+        v.field("openedAt", Slot::OptU64(&mut self.opened_at));
+    }
+}
+
 impl Connection {
     /// A snapshot of the state, counters and last error and close.
     pub fn status(&self) -> Status {
         let c = &self.counters;
         Status {
-            state: self.phase.public().as_str(),
-            intent: if self.intent_open { "open" } else { "closed" },
+            state: self.phase.public(),
+            intent: Intent::from_open(self.intent_open),
             url: self.url.as_ref().map(|u| u.as_str().to_owned()),
             worker_starts: c.worker_starts,
             connects: c.connects,

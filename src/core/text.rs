@@ -83,3 +83,16 @@ fn fixed(v: f64, places: u32) -> String {
     }
     out
 }
+
+/// `items` separated by commas (`[&str]::join` is a generic of its own in
+/// the module).
+pub(crate) fn comma_list<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::new();
+    for item in items {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}

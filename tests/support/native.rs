@@ -1,7 +1,10 @@
 //! Helpers for the native tests of the core: options from JSON, what a
 //! connection asked for or told, and the shell's write.
 
-use sw_websocket::core::{Action, Connection, Event, Message, Options, SendOptions, Timestamp};
+use sw_websocket::core::codec::{decode, encode, Record, Value};
+use sw_websocket::core::{
+    Action, Connection, Event, Message, Options, SendOptions, Snapshot, Timestamp,
+};
 
 /// A loopback URL (nothing listens: the tests play the socket).
 pub const URL: &str = "ws://127.0.0.1:9/ws";
@@ -25,7 +28,35 @@ pub fn reliable_options() -> Options {
 
 /// Options from their JSON form, as JS passes them.
 pub fn opts(json: &str) -> Options {
-    serde_json::from_str(json).expect("valid options JSON")
+    from_json(json).expect("valid options JSON")
+}
+
+/// A record read from JSON text the way the shell reads it from a JS value
+/// (through the core's codec: the same field list, the same checks).
+pub fn from_json<R: Record + Default>(json: &str) -> Result<R, String> {
+    let value: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    decode(&value)
+}
+
+/// A record as JSON text, written the way the shell writes it.
+pub fn to_json<R: Record + Default + Clone>(record: &R) -> String {
+    serde_json::to_string(&to_value(record)).expect("a Value always serializes")
+}
+
+/// A record as a JSON value, written the way the shell writes it.
+pub fn to_value<R: Record + Default + Clone>(record: &R) -> Value {
+    encode(&mut record.clone())
+}
+
+/// A record as a `serde_json` value, for tests that edit it.
+pub fn to_json_value<R: Record + Default + Clone>(record: &R) -> serde_json::Value {
+    serde_json::to_value(to_value(record)).expect("a Value always converts")
+}
+
+/// A stored value as the shell decodes it (`Snapshot::from_stored`).
+pub fn stored(json: &serde_json::Value) -> Result<Snapshot, String> {
+    let value: Value = serde_json::from_value(json.clone()).map_err(|e| e.to_string())?;
+    Snapshot::from_stored(&value)
 }
 
 /// Every action asked for since the last call.

@@ -2,6 +2,7 @@
 //! worker stops and restarts from what was written.
 
 use super::*;
+use crate::json::{from_json, to_json};
 
 impl Driver<'_> {
     /// A write lands: the one under way, or (none is) one of the state now,
@@ -35,9 +36,8 @@ impl Driver<'_> {
     pub(super) fn take_snapshot(&self) -> Option<(u64, Snapshot, Option<String>)> {
         let seq = self.conn.poll_persist()?;
         let snapshot = self.conn.snapshot();
-        let json = serde_json::to_string(&snapshot)
-            .unwrap_or_else(|e| self.fail("persistence", format!("serialize: {e}")));
-        let back: Snapshot = serde_json::from_str(&json)
+        let json = to_json(&snapshot);
+        let back: Snapshot = from_json(&json)
             .unwrap_or_else(|e| self.fail("persistence", format!("read back: {e}: {json}")));
         let mut written = snapshot;
         written.options.auth_token = None;
