@@ -89,3 +89,40 @@ pub fn written(conn: &mut Connection, now: Timestamp) {
         conn.handle_persisted(now, seq, next_id);
     }
 }
+
+/// What a worker leaves in storage after queuing messages while disconnected.
+pub fn stored_state() -> Snapshot {
+    let mut conn = Connection::new();
+    conn.connect(
+        Timestamp(0),
+        URL,
+        opts(r#"{"keepaliveMs": 5000, "watchdogMs": 6000}"#),
+    )
+    .expect("valid");
+    conn.handle_close(Timestamp(10), 1006, "", false);
+    conn.send(Timestamp(11), "text".into(), SendOptions::default())
+        .expect("queued");
+    conn.send(
+        Timestamp(11),
+        Message::Binary((0..=255).collect()),
+        SendOptions::default(),
+    )
+    .expect("queued");
+    conn.send(
+        Timestamp(11),
+        "{\"a\":1}".into(),
+        SendOptions {
+            reliable: Some(true),
+            json: true,
+        },
+    )
+    .expect("queued");
+    conn.snapshot()
+}
+
+/// How many sockets the connection asked to open since the last call.
+pub fn opens(conn: &mut Connection) -> usize {
+    std::iter::from_fn(|| conn.poll_action())
+        .filter(|a| matches!(a, Action::Open { .. }))
+        .count()
+}
