@@ -2,6 +2,13 @@
 
 use crate::core::Millis;
 
+/// The default first delay's ceiling (`backoffBaseMs`).
+pub const DEFAULT_BACKOFF_BASE_MS: u64 = 1_000;
+/// The default largest ceiling (`backoffMaxMs`).
+pub const DEFAULT_BACKOFF_MAX_MS: u64 = 60_000;
+/// The default uptime that resets the attempt count (`minUptimeMs`).
+pub const DEFAULT_MIN_UPTIME_MS: u64 = 5_000;
+
 /// The reconnect policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backoff {
@@ -18,9 +25,9 @@ pub struct Backoff {
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
-            base: Millis(1_000),
-            max: Millis(60_000),
-            min_uptime: Millis(5_000),
+            base: Millis(DEFAULT_BACKOFF_BASE_MS),
+            max: Millis(DEFAULT_BACKOFF_MAX_MS),
+            min_uptime: Millis(DEFAULT_MIN_UPTIME_MS),
             max_retries: None,
         }
     }

@@ -14,6 +14,8 @@ pub const MAX_KEEPALIVE_MS: u64 = 29_000;
 pub const DEFAULT_KEEPALIVE_MESSAGE: &str = "keep alive";
 /// The default time a socket may take to open.
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
+/// How long the heartbeat reply may take by default, in milliseconds.
+pub const DEFAULT_HEARTBEAT_TIMEOUT_MS: u64 = 10_000;
 /// The default time the closing handshake may take before the socket is dropped.
 pub const DEFAULT_CLOSE_TIMEOUT_MS: u64 = 5_000;
 /// The default largest message accepted by `send`, in bytes.

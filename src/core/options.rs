@@ -5,8 +5,9 @@ use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES}
 use crate::core::text::number;
 use crate::core::{
     Auth, Backoff, Config, Error, Heartbeat, Keepalive, Millis, DEFAULT_CLOSE_TIMEOUT_MS,
-    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_KEEPALIVE_MESSAGE,
-    DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS,
+    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES,
+    DEFAULT_WATCHDOG_MS,
 };
 
 /// Connect options as they come from JS (camelCase keys, numbers as `f64`).
@@ -146,7 +147,11 @@ impl Options {
         }
         // Checked with or without a heartbeat reply, like every number: a
         // NaN kept unchecked would be stored as `null` and read back changed.
-        let heartbeat_timeout = ms_or("heartbeatTimeoutMs", o.heartbeat_timeout_ms, 10_000)?;
+        let heartbeat_timeout = ms_or(
+            "heartbeatTimeoutMs",
+            o.heartbeat_timeout_ms,
+            DEFAULT_HEARTBEAT_TIMEOUT_MS,
+        )?;
         let connect_timeout = opt_whole("connectTimeoutMs", o.connect_timeout_ms)?;
         let close_timeout = opt_whole("closeTimeoutMs", o.close_timeout_ms)?;
         let max_message = opt_size("maxMessageBytes", o.max_message_bytes)?;
