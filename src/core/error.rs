@@ -1,5 +1,6 @@
 //! Typed errors of the core, each with a stable `kind` string for JS.
 
+use crate::core::codec::{Record, Rules, Slot, Visit};
 use core::fmt;
 
 /// Everything that can go wrong in sw-websocket, as one typed value.
@@ -143,3 +144,37 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An error as a plain value: its kind and message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// The error's stable kind, see [`Error::kind`].
+    pub kind: String,
+    /// A human-readable explanation.
+    pub message: String,
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(error: &Error) -> Self {
+        ErrorInfo {
+            kind: error.kind().to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Every field is required; unknown keys are ignored.
+impl Record for ErrorInfo {
+    fn rules(&self) -> Rules {
+        Rules {
+            refuse_unknown: false,
+            missing_is_default: false,
+            write_none: true,
+        }
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        v.field("kind", Slot::Text(&mut self.kind));
+        v.field("message", Slot::Text(&mut self.message));
+    }
+}

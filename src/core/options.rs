@@ -3,6 +3,7 @@
 use crate::core::codec::{whole, Record, Rules, Slot, Visit};
 use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 use crate::core::text::number;
+use crate::core::Protocols;
 use crate::core::{
     Auth, Backoff, Config, Error, Heartbeat, Keepalive, Millis, DEFAULT_CLOSE_TIMEOUT_MS,
     DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HEARTBEAT_TIMEOUT_MS,
@@ -61,15 +62,6 @@ pub struct Options {
     pub auth_token: Option<String>,
     /// The query parameter that carries `authToken` (else a first message).
     pub auth_query_param: Option<String>,
-}
-
-/// One subprotocol or several.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Protocols {
-    /// A single subprotocol.
-    One(String),
-    /// Several subprotocols, in order of preference.
-    Many(Vec<String>),
 }
 
 /// Every key is optional and written only when set; unknown keys are refused.

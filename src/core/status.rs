@@ -1,75 +1,8 @@
-//! Counters and the status snapshot shown to callers.
+//! The status shown to callers.
 
 use crate::core::codec::{Record, Rules, Slot, Visit};
 use crate::core::state::Phase;
-use crate::core::{CloseInfo, ConnState, Connection, Error, Intent};
-
-/// Counters of a connection's life.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Counters {
-    /// Times the worker (the wasm instance) started.
-    pub worker_starts: u64,
-    /// Sockets opened on request, including reconnects.
-    pub connects: u64,
-    /// Sockets opened again without a new request from the caller.
-    pub reconnects: u64,
-    /// Application messages handed to the socket.
-    pub sent: u64,
-    /// Application messages received.
-    pub received: u64,
-    /// Keepalive messages sent.
-    pub keepalives: u64,
-}
-
-/// A missing counter is 0; unknown keys are ignored.
-impl Record for Counters {
-    fn rules(&self) -> Rules {
-        Rules {
-            refuse_unknown: false,
-            missing_is_default: true,
-            write_none: true,
-        }
-    }
-
-    fn fields(&mut self, v: &mut dyn Visit) {
-        v.field("workerStarts", Slot::U64(&mut self.worker_starts));
-        v.field("connects", Slot::U64(&mut self.connects));
-        v.field("reconnects", Slot::U64(&mut self.reconnects));
-        v.field("sent", Slot::U64(&mut self.sent));
-        v.field("received", Slot::U64(&mut self.received));
-        v.field("keepalives", Slot::U64(&mut self.keepalives));
-    }
-}
-
-/// An error as a plain value: its kind and message.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ErrorInfo {
-    /// The error's stable kind, see [`Error::kind`].
-    pub kind: String,
-    /// A human-readable explanation.
-    pub message: String,
-}
-
-impl From<&Error> for ErrorInfo {
-    fn from(error: &Error) -> Self {
-        ErrorInfo {
-            kind: error.kind().to_owned(),
-            message: error.to_string(),
-        }
-    }
-}
-
-/// Every field is required; unknown keys are ignored.
-impl Record for ErrorInfo {
-    fn rules(&self) -> Rules {
-        CloseInfo::default().rules()
-    }
-
-    fn fields(&mut self, v: &mut dyn Visit) {
-        v.field("kind", Slot::Text(&mut self.kind));
-        v.field("message", Slot::Text(&mut self.message));
-    }
-}
+use crate::core::{CloseInfo, ConnState, Connection, ErrorInfo, Intent};
 
 /// Everything a caller may want to know about a connection, at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
