@@ -27,10 +27,9 @@ fn stored_state() -> Snapshot {
     .expect("queued");
     conn.send(
         Timestamp(11),
-        "{\"a\":1}".into(),
+        Message::Json("{\"a\":1}".into()),
         SendOptions {
             reliable: Some(true),
-            json: true,
         },
     )
     .expect("queued");
@@ -244,7 +243,6 @@ fn counters_and_ids_past_js_numbers_are_refused() {
     assert!(matches!(sent, sw_websocket::core::Sent::ToSocket));
     let reliable = SendOptions {
         reliable: Some(true),
-        json: false,
     };
     let sent = conn
         .send(Timestamp(u64::MAX / 2), "r".into(), reliable)

@@ -82,15 +82,15 @@ fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
         }
         "send" => {
             let data = field(request, "data");
-            let (message, json) = match data.as_string() {
-                Some(text) => (Message::Text(text), false),
+            let message = match data.as_string() {
+                Some(text) => Message::Text(text),
                 None if data.is_undefined() => {
                     return Err(Error::InvalidMessage("send needs data".into()))
                 }
-                None => (json_text(&data)?, true),
+                None => json_text(&data)?,
             };
             // The request's own `reliable` field is the send option.
-            let how = send_options(request, json)?;
+            let how = send_options(request)?;
             Ok(Reply::Later(socket.send_message(message, how)))
         }
         "close" => {

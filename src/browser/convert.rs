@@ -70,7 +70,7 @@ pub(crate) fn type_name(value: &JsValue) -> String {
 /// A message as JS sees it: a string or an ArrayBuffer.
 pub(crate) fn message_to_js(message: &Message) -> JsValue {
     match message {
-        Message::Text(text) => JsValue::from_str(text),
+        Message::Text(text) | Message::Json(text) => JsValue::from_str(text),
         Message::Binary(bytes) => Uint8Array::from(bytes.as_slice()).buffer().into(),
     }
 }

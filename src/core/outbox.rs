@@ -14,10 +14,8 @@ pub const DEFAULT_MAX_OUTBOX_BYTES: usize = 1024 * 1024;
 pub struct OutboxEntry {
     /// Its id, increasing; the reliable-mode wire id.
     pub id: u64,
-    /// The message.
+    /// The message (its kind says how a reliable frame carries it).
     pub message: Message,
-    /// A text message that is already JSON (from `sendJson`).
-    pub json: bool,
     /// Kept until the server acknowledges it.
     pub reliable: bool,
     /// Handed to a socket at least once (resends carry `dup: true`).

@@ -8,7 +8,7 @@ use crate::core::Message;
 /// The wire frame of a reliable outbox entry.
 pub(crate) fn frame(entry: &OutboxEntry, dup: bool) -> Message {
     let data = match &entry.message {
-        Message::Text(json) if entry.json => json.clone(),
+        Message::Json(json) => json.clone(),
         Message::Text(text) => quote(text),
         // Reliable binary is refused at send time.
         Message::Binary(_) => "null".to_owned(),

@@ -1,6 +1,5 @@
 //! The persisted state: versioned, migrated, checked before use.
 
-use crate::core::json::quote;
 use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Message, Options};
 use serde::{Deserialize, Serialize};
@@ -101,14 +100,13 @@ impl SnapshotV1 {
 
 impl StoredMessage {
     pub(crate) fn from_entry(entry: &OutboxEntry) -> StoredMessage {
-        let (kind, data) = match &entry.message {
-            Message::Text(text) if entry.json => ("json", text.clone()),
-            Message::Text(text) => ("text", text.clone()),
-            Message::Binary(bytes) => ("binary", base64_encode(bytes)),
+        let data = match &entry.message {
+            Message::Text(text) | Message::Json(text) => text.clone(),
+            Message::Binary(bytes) => base64_encode(bytes),
         };
         StoredMessage {
             id: entry.id,
-            kind: kind.into(),
+            kind: entry.message.kind().into(),
             data,
             reliable: entry.reliable,
         }
@@ -116,22 +114,9 @@ impl StoredMessage {
 
     /// Back to an outbox entry; reliable entries count as sent (resends say `dup`).
     pub(crate) fn to_entry(&self) -> Result<OutboxEntry, Error> {
-        let (message, json) = match self.kind.as_str() {
-            "text" => (Message::Text(self.data.clone()), false),
-            "json" => (Message::Text(self.data.clone()), true),
-            "binary" => (Message::Binary(base64_decode(&self.data)?), false),
-            other => {
-                return Err(Error::CorruptSnapshot(format!(
-                    "outbox entry {} has unknown kind {}",
-                    self.id,
-                    quote(other)
-                )))
-            }
-        };
         Ok(OutboxEntry {
             id: self.id,
-            message,
-            json,
+            message: Message::from_kind(&self.kind, self.data.clone())?,
             reliable: self.reliable,
             sent: self.reliable,
         })
