@@ -1,11 +1,44 @@
 //! A message's kind (text, JSON, binary) is its `Message` variant: named in
 //! the outbox listing and the stored snapshot, read back on restore (what
-//! was stored before restores the same), sent as a text frame when JSON.
+//! was stored before restores the same), sent as a text frame when JSON, and
+//! framed in reliable mode from a borrow of the entry that stays.
 
 mod support;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use support::native::*;
 use sw_websocket::core::{Action, Connection, Message, Snapshot, Timestamp};
+
+/// Counts the bytes this thread allocates, to see what a flush copies.
+struct Counting;
+
+thread_local! {
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call goes to `System` as it is; the count is a side note
+// kept in a const-initialized thread local (it never allocates).
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATED.try_with(|n| n.set(n.get() + layout.size()));
+        System.alloc(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// The bytes this thread allocates while `f` runs.
+fn allocated_by(f: impl FnOnce()) -> usize {
+    let before = ALLOCATED.with(Cell::get);
+    f();
+    ALLOCATED.with(Cell::get) - before
+}
 
 /// An outbox the version before this enum wrote (`kind` strings, base64
 /// binary), as it sits in storage.
@@ -98,4 +131,38 @@ fn json_goes_out_as_it_came_in() {
     conn.send(Timestamp(3), Message::Json("{}".into()), PLAIN)
         .expect("sent");
     assert_eq!(sends(&mut conn), ["{}"]);
+}
+
+#[test]
+fn a_reliable_frame_is_written_from_a_borrow() {
+    const SIZE: usize = 256 * 1024;
+    for message in [
+        Message::Json(format!("[{}]", "1,".repeat(SIZE / 2) + "1")),
+        Message::Text("x".repeat(SIZE)),
+    ] {
+        let mut conn = Connection::new();
+        conn.connect(Timestamp(0), URL, reliable_options())
+            .expect("valid");
+        actions(&mut conn);
+        written(&mut conn, Timestamp(0));
+        conn.handle_open(Timestamp(1));
+        actions(&mut conn);
+        let len = message.len();
+        conn.send(Timestamp(2), message, RELIABLE).expect("queued");
+        written(&mut conn, Timestamp(2));
+        actions(&mut conn);
+        // A reconnect resends it: the frame is the one allocation of its size.
+        conn.handle_close(Timestamp(3), 1006, "", false);
+        conn.handle_timeout(Timestamp(60_000));
+        actions(&mut conn);
+        let bytes = allocated_by(|| conn.handle_open(Timestamp(60_001)));
+        let frames = sends(&mut conn);
+        assert_eq!(frames.len(), 1);
+        assert!(frames[0].len() > len);
+        assert!(
+            bytes < len + len / 2,
+            "{bytes} bytes allocated to resend {len}: the message was copied"
+        );
+        assert_eq!(conn.status().outbox, 1, "it stays until acked");
+    }
 }

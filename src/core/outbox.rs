@@ -104,8 +104,10 @@ impl Outbox {
     /// or more (its id is not stored yet: it waits for the write that
     /// reserves it, and what follows waits behind it). Each goes to `out` as
     /// an [`Action::Send`]; returns how many. Unreliable entries leave the
-    /// outbox; reliable ones stay, marked sent, until acked. Visits only the
-    /// entries not yet on the wire: a send costs the same with 1 000 unacked.
+    /// outbox (their message moves to the action); reliable ones stay, marked
+    /// sent, until acked, and their frame, written from a borrow, is the
+    /// only copy. Visits only the entries not yet on the wire: a send costs
+    /// the same with 1 000 unacked.
     pub(crate) fn take_ready(&mut self, below: u64, out: &mut VecDeque<Action>) -> u64 {
         let (start, mut at) = (self.on_wire, self.on_wire);
         let mut unreliable = false;
