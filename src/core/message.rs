@@ -4,9 +4,9 @@ use crate::core::snapshot::base64_decode;
 use crate::core::Error;
 
 /// One WebSocket data message. Its variant is its kind, and this enum is the
-/// only place the kind lives: [`Message::kind`] names it and
-/// [`Message::from_kind`] reads the name back (the outbox listing and the
-/// stored snapshot use them); reliable frames match on the variant.
+/// only place the kind lives: [`Message::kind`] names it and `from_kind`
+/// (inside the crate) reads the name back; the outbox listing and the stored
+/// snapshot use them, reliable frames match on the variant.
 ///
 /// `Json` is a text whose content is JSON (what `sendJson` sends): it goes on
 /// the wire as a text frame, like `Text`, but a reliable frame embeds it as
