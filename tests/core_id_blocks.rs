@@ -10,7 +10,6 @@ use sw_websocket::core::{Action, Connection, SendOptions, Sent, Timestamp, ID_BL
 
 const UNRELIABLE: SendOptions = SendOptions {
     reliable: Some(false),
-    json: false,
 };
 
 /// A fresh connection in reliable mode, open, nothing written yet.

@@ -15,7 +15,6 @@ use sw_websocket::core::{
 
 const UNRELIABLE: SendOptions = SendOptions {
     reliable: Some(false),
-    json: false,
 };
 
 /// One step of the first life.

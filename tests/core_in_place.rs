@@ -43,7 +43,6 @@ fn in_place_send_has_the_checks_of_send() {
     ));
     let reliable = SendOptions {
         reliable: Some(true),
-        json: false,
     };
     assert_eq!(c.send_in_place(Timestamp(2), 10, &reliable), Ok(false));
     c.close(Timestamp(3), None, None).expect("closes");

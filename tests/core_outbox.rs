@@ -5,7 +5,7 @@ mod support;
 
 use support::native::*;
 use sw_websocket::core::{
-    parse_ack, Action, Connection, Error, Event, Message, Options, SendOptions, Sent, Timestamp,
+    parse_ack, Action, Connection, Error, Event, Message, Options, Sent, Timestamp,
 };
 
 /// Connecting, with the state the connect changed written, as the shell
@@ -103,12 +103,12 @@ fn reliable_frames_acks_and_dup_resends() {
         conn.send(Timestamp(2), text.into(), RELIABLE)
             .expect("sent");
     }
-    let json = SendOptions {
-        reliable: Some(true),
-        json: true,
-    };
-    conn.send(Timestamp(2), r#"{"n":[1,2]}"#.into(), json)
-        .expect("sent");
+    conn.send(
+        Timestamp(2),
+        Message::Json(r#"{"n":[1,2]}"#.into()),
+        RELIABLE,
+    )
+    .expect("sent");
     assert_eq!(
         sends(&mut conn),
         [

@@ -134,7 +134,6 @@ fn counters_and_ids_past_js_numbers_are_refused() {
     assert!(matches!(sent, sw_websocket::core::Sent::ToSocket));
     let reliable = SendOptions {
         reliable: Some(true),
-        json: false,
     };
     let sent = conn
         .send(Timestamp(u64::MAX / 2), "r".into(), reliable)

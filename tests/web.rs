@@ -148,22 +148,6 @@ fn options(key: &str, value: JsValue) -> JsValue {
     o.into()
 }
 
-/// The typed error a call gave, checked to be an `SwWebSocketError`.
-fn kind_of(what: &str, result: Result<(), JsValue>) -> String {
-    let err = match result {
-        Ok(()) => panic!("{what}: accepted, expected an error"),
-        Err(err) => err,
-    };
-    assert!(
-        err.is_instance_of::<js_sys::Error>(),
-        "{what}: not an Error"
-    );
-    assert_eq!(field(&err, "name"), "SwWebSocketError", "{what}");
-    let message = field(&err, "message").as_string().unwrap_or_default();
-    assert!(!message.is_empty(), "{what}: no message");
-    field(&err, "kind").as_string().unwrap_or_default()
-}
-
 #[wasm_bindgen_test]
 async fn bad_input_through_the_js_api_gets_typed_errors() {
     let sw = memory_socket();

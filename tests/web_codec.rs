@@ -83,11 +83,10 @@ fn lived() -> Connection {
     conn.handle_close(t, 1006, "gone ✓", false);
     conn.send(t, "text".into(), SendOptions::default())
         .expect("queued");
-    let json = SendOptions {
+    let reliable = SendOptions {
         reliable: Some(true),
-        json: true,
     };
-    conn.send(t, "{\"a\":[1,2.5]}".into(), json)
+    conn.send(t, Message::Json("{\"a\":[1,2.5]}".into()), reliable)
         .expect("queued");
     conn.send(
         t,

@@ -14,9 +14,8 @@ pub fn snapshots() -> Vec<(&'static str, String)> {
     let opts = |json: &str| -> Options { from_json(json).expect("valid options") };
     let t = Timestamp(START);
     let plain = SendOptions::default();
-    let reliable_json = SendOptions {
+    let reliable = SendOptions {
         reliable: Some(true),
-        json: true,
     };
     let mut out = Vec::new();
     let mut push = |name, conn: &Connection| {
@@ -40,7 +39,7 @@ pub fn snapshots() -> Vec<(&'static str, String)> {
         .send(t, Message::Binary(vec![1, 2]), plain)
         .expect("queued");
     backoff
-        .send(t, "{\"a\":1}".into(), reliable_json)
+        .send(t, Message::Json("{\"a\":1}".into()), reliable)
         .expect("queued");
     push("backoff-outbox", &backoff);
 

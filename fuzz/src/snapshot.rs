@@ -9,8 +9,8 @@
 //! - `refused cleanly`: a refused snapshot is a `CorruptSnapshot` error and
 //!   leaves the connection as it was (no action, no event, same snapshot).
 //! - `restored as stored`: the restored state follows the snapshot (state,
-//!   at most one `Open`, the outbox entry by entry, binary data decoded as a
-//!   reference base64 decoder does), no deadline in the past, and what it
+//!   at most one `Open`, the outbox entry by entry with its kind, binary
+//!   data decoded as a reference base64 decoder does), no deadline in the past, and what it
 //!   snapshots restores again to the same, but for `nextId`, one block of
 //!   ids further on (unless restoring counted past
 //!   2^53 - 1, the limit `restore` holds `nextId - 1` and counters to: see
@@ -132,10 +132,9 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
         let same = entry.id == stored.id
             && entry.reliable == stored.reliable
             && entry.sent == stored.reliable
+            && entry.message.kind() == stored.kind
             && match &entry.message {
-                Message::Text(text) => {
-                    *text == stored.data && entry.json == (stored.kind == "json")
-                }
+                Message::Text(text) | Message::Json(text) => *text == stored.data,
                 Message::Binary(bytes) => reference.as_ref() == Some(bytes),
             };
         if !same {
@@ -241,7 +240,6 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
     let last = snapshot.next_id.saturating_sub(1);
     let how = SendOptions {
         reliable: Some(true),
-        json: false,
     };
     match conn.send(Timestamp(NOW + 2), "after".into(), how) {
         Ok(Sent::Queued { id, .. } | Sent::Reliable { id, .. }) if id <= last => fail(

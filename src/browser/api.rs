@@ -66,7 +66,7 @@ impl SwWebSocket {
         #[wasm_bindgen(unchecked_param_type = "SwWebSocketData")] data: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketSendOptions")] options: JsValue,
     ) -> Promise {
-        let how = match send_options(&options, false) {
+        let how = match send_options(&options) {
             Ok(how) => how,
             Err(e) => return Promise::reject(&js_error(&e)),
         };
@@ -92,7 +92,7 @@ impl SwWebSocket {
         #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketSendOptions")] options: JsValue,
     ) -> Promise {
-        match (json_text(&value), send_options(&options, true)) {
+        match (json_text(&value), send_options(&options)) {
             (Ok(message), Ok(how)) => self.send_message(message, how),
             (Err(e), _) | (_, Err(e)) => Promise::reject(&js_error(&e)),
         }
@@ -107,14 +107,9 @@ impl SwWebSocket {
                     .conn
                     .outbox()
                     .map(|e| {
-                        let kind = match (&e.message, e.json) {
-                            (Message::Binary(_), _) => "binary",
-                            (_, true) => "json",
-                            _ => "text",
-                        };
                         object(&[
                             ("id", (e.id as f64).into()),
-                            ("type", kind.into()),
+                            ("type", e.message.kind().into()),
                             ("bytes", (e.message.len() as f64).into()),
                             ("reliable", e.reliable.into()),
                         ])

@@ -54,22 +54,19 @@ pub(crate) fn close_args(
     Ok((code, reason))
 }
 
-/// `JSON.stringify(value)` as a text message, or a typed error.
+/// `JSON.stringify(value)` as a JSON message, or a typed error.
 pub(crate) fn json_text(value: &JsValue) -> Result<Message, Error> {
     let text = js_sys::JSON::stringify(value)
         .map_err(|e| Error::InvalidMessage(format!("JSON.stringify failed: {}", describe(&e))))?;
     text.as_string()
-        .map(Message::Text)
+        .map(Message::Json)
         .ok_or_else(|| Error::InvalidMessage(format!("{} has no JSON form", type_name(value))))
 }
 
 /// `{reliable}` from a send options object (or a demo-protocol request).
-pub(crate) fn send_options(options: &JsValue, json: bool) -> Result<SendOptions, Error> {
+pub(crate) fn send_options(options: &JsValue) -> Result<SendOptions, Error> {
     if options.is_undefined() || options.is_null() {
-        return Ok(SendOptions {
-            reliable: None,
-            json,
-        });
+        return Ok(SendOptions::default());
     }
     let reliable = js_sys::Reflect::get(options, &"reliable".into()).unwrap_or(JsValue::UNDEFINED);
     let reliable = match reliable.as_bool() {
@@ -82,7 +79,7 @@ pub(crate) fn send_options(options: &JsValue, json: bool) -> Result<SendOptions,
             )))
         }
     };
-    Ok(SendOptions { reliable, json })
+    Ok(SendOptions { reliable })
 }
 
 /// The constructor's `{storageKey, storageArea}`.

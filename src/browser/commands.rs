@@ -6,7 +6,7 @@
 
 use crate::browser::api::SwWebSocket;
 use crate::browser::args::{json_text, send_options};
-use crate::browser::convert::{error_object, object};
+use crate::browser::convert::{js_error, object};
 use crate::browser::glue;
 use crate::core::json::quote;
 use crate::core::{Error, Message};
@@ -30,22 +30,15 @@ fn ok(extra: &JsValue) -> JsValue {
     reply
 }
 
+/// `{ok: false, error: {kind, message}}` from an error `js_error` built (the
+/// only kind the module throws or rejects with): a plain object crosses
+/// `sendMessage`, an `Error` does not.
 fn failed(error: &JsValue) -> JsValue {
-    let kind = Reflect::get(error, &"kind".into())
-        .ok()
-        .and_then(|k| k.as_string())
-        .unwrap_or_else(|| "internal".into());
-    let message = Reflect::get(error, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_default();
-    object(&[
-        ("ok", false.into()),
-        (
-            "error",
-            object(&[("kind", kind.into()), ("message", message.into())]),
-        ),
-    ])
+    let info = object(&[
+        ("kind", field(error, "kind")),
+        ("message", field(error, "message")),
+    ]);
+    object(&[("ok", false.into()), ("error", info)])
 }
 
 /// Answers one request; the promise always resolves, never rejects.
@@ -59,10 +52,7 @@ pub(crate) fn handle(socket: &SwWebSocket, request: &JsValue) -> Promise {
                 Err(error) => failed(&error),
             }),
         ),
-        Err(error) => Promise::resolve(&object(&[
-            ("ok", false.into()),
-            ("error", error_object(&error)),
-        ])),
+        Err(error) => Promise::resolve(&failed(&js_error(&error))),
     }
 }
 
@@ -82,15 +72,15 @@ fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
         }
         "send" => {
             let data = field(request, "data");
-            let (message, json) = match data.as_string() {
-                Some(text) => (Message::Text(text), false),
+            let message = match data.as_string() {
+                Some(text) => Message::Text(text),
                 None if data.is_undefined() => {
                     return Err(Error::InvalidMessage("send needs data".into()))
                 }
-                None => (json_text(&data)?, true),
+                None => json_text(&data)?,
             };
             // The request's own `reliable` field is the send option.
-            let how = send_options(request, json)?;
+            let how = send_options(request)?;
             Ok(Reply::Later(socket.send_message(message, how)))
         }
         "close" => {

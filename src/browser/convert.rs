@@ -5,20 +5,15 @@ use crate::core::{Error, Event, Message};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A JS `Error` with `name` "SwWebSocketError" and a `kind` to branch on.
+/// The JS form of `error`: an `Error` with `name` "SwWebSocketError", a
+/// `kind` to branch on and the message. Every error the module throws,
+/// rejects with or hands to `error` listeners is built here, and the plain
+/// `{kind, message}` of a command reply is read from one (`commands.rs`).
 pub(crate) fn js_error(error: &Error) -> JsValue {
     let e = js_sys::Error::new(&error.to_string());
     e.set_name("SwWebSocketError");
     let _ = Reflect::set(&e, &"kind".into(), &error.kind().into());
     e.into()
-}
-
-/// A plain `{kind, message}` object, for replies that cross `sendMessage`.
-pub(crate) fn error_object(error: &Error) -> JsValue {
-    object(&[
-        ("kind", error.kind().into()),
-        ("message", error.to_string().into()),
-    ])
 }
 
 /// A plain object from key/value pairs.
@@ -70,7 +65,7 @@ pub(crate) fn type_name(value: &JsValue) -> String {
 /// A message as JS sees it: a string or an ArrayBuffer.
 pub(crate) fn message_to_js(message: &Message) -> JsValue {
     match message {
-        Message::Text(text) => JsValue::from_str(text),
+        Message::Text(text) | Message::Json(text) => JsValue::from_str(text),
         Message::Binary(bytes) => Uint8Array::from(bytes.as_slice()).buffer().into(),
     }
 }

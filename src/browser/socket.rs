@@ -99,7 +99,7 @@ impl Socket {
     /// Sends a message; the browser copies it before this returns.
     pub(crate) fn send(&self, message: &Message) -> Result<(), String> {
         match message {
-            Message::Text(text) => self.ws.send_with_str(text),
+            Message::Text(text) | Message::Json(text) => self.ws.send_with_str(text),
             Message::Binary(bytes) => self.ws.send_with_u8_array(bytes),
         }
         .map_err(|e| describe(&e))

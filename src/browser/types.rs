@@ -66,13 +66,16 @@ export type SwWebSocketData = string | ArrayBuffer | ArrayBufferView;
 export type SwWebSocketState =
   | "idle" | "connecting" | "open" | "closing" | "backoff" | "closed" | "gave_up";
 
-/** The `kind` of every error the library gives. */
+/**
+ * The `kind` of every error the library gives. `init` comes only from
+ * `start()` (worker.js): the module could not be loaded or initialised.
+ */
 export type SwWebSocketErrorKind =
   | "invalid_url" | "insecure_url" | "invalid_option" | "invalid_close_code"
   | "close_reason_too_long" | "invalid_message" | "message_too_large"
   | "already_connected" | "not_open" | "outbox_full" | "storage"
   | "corrupt_snapshot" | "heartbeat_timeout" | "gave_up" | "socket"
-  | "connect_timeout" | "invalid_command" | "reentrant";
+  | "connect_timeout" | "invalid_command" | "reentrant" | "init";
 
 /** Every thrown or rejected error: an `Error` named "SwWebSocketError". */
 export interface SwWebSocketError extends Error {

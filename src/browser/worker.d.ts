@@ -15,7 +15,7 @@ import type {
 export type * from './sw_websocket.js';
 export { SwWebSocket } from './sw_websocket.js';
 
-/** Settings of `start()`. Unknown keys throw a `TypeError` with `kind` "invalid_option". */
+/** Settings of `start()`. Unknown keys throw an `SwWebSocketError` of kind "invalid_option". */
 export interface StartSettings extends SwWebSocketSettings {
   /**
    * Keep connected to this URL whenever the worker runs: after `resume()`,
@@ -38,7 +38,12 @@ export interface StartSettings extends SwWebSocketSettings {
  * Listeners added before `ready` are attached before `resume()`, so they miss no event.
  */
 export interface StartedSocket extends Pick<SwWebSocket, 'addEventListener' | 'removeEventListener'> {
-  /** Resolves with the `SwWebSocket` once the module is loaded and `resume()` is done. */
+  /**
+   * Resolves with the `SwWebSocket` once the module is loaded and `resume()` is done.
+   * Rejects with an `SwWebSocketError`: kind "init" if the module could not be loaded,
+   * else the error `new SwWebSocket`, `resume()` or `connect()` gave. The methods
+   * below reject with it too; `handleCommand` answers `{ok: false, error}` instead.
+   */
   readonly ready: Promise<SwWebSocket>;
   /** The `SwWebSocket` once ready, else `null`. */
   readonly socket: SwWebSocket | null;
@@ -58,6 +63,7 @@ export interface StartedSocket extends Pick<SwWebSocket, 'addEventListener' | 'r
  * Starts one socket in this service worker: call it at the top level, once per
  * storage key. Registers `chrome.alarms.onAlarm`, `chrome.runtime.onStartup`,
  * `onInstalled` and (with `commands`) `onMessage` listeners, loads the wasm
- * module and resumes the stored connection.
+ * module and resumes the stored connection. Throws an `SwWebSocketError` of
+ * kind "invalid_option" for bad settings or a storage key started twice.
  */
 export function start(settings?: StartSettings): StartedSocket;

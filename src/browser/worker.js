@@ -18,10 +18,16 @@ function load() {
   return loading;
 }
 
-function settingsError(message) {
-  const error = new TypeError(`sw-websocket start(): ${message}`);
-  error.kind = 'invalid_option';
-  return error;
+/** An error of the module's shape (`name` "SwWebSocketError", a `kind`), for what fails before it is ready. */
+function swError(message, kind = 'invalid_option') {
+  return Object.assign(new Error(`sw-websocket: ${message}`), { name: 'SwWebSocketError', kind });
+}
+
+const settingsError = (message) => swError(`start(): ${message}`);
+
+/** `error` if the module made it; anything else means the module could not load or run (kind `init`). */
+function typed(error) {
+  return error?.name === 'SwWebSocketError' ? error : swError(`the module could not load or run: ${error?.message ?? error}`, 'init');
 }
 
 function checkSettings(settings) {
@@ -63,7 +69,7 @@ class StartedSocket {
       await socket.resume();
       if (url !== undefined) keepConnected(socket, url, options);
       return socket;
-    });
+    }).catch((error) => { throw typed(error); });
     this.ready.catch((error) => console.error('sw-websocket could not start:', error));
   }
 
@@ -74,8 +80,8 @@ class StartedSocket {
 
   addEventListener(type, listener) {
     if (this.#socket) return this.#socket.addEventListener(type, listener);
-    if (!EVENT_TYPES.includes(type)) throw settingsError(`unknown event type "${type}"; use ${EVENT_TYPES.join(', ')}`);
-    if (typeof listener !== 'function') throw settingsError('a listener must be a function');
+    if (!EVENT_TYPES.includes(type)) throw swError(`unknown event type "${type}"; use ${EVENT_TYPES.join(', ')}`);
+    if (typeof listener !== 'function') throw swError('a listener must be a function');
     if (!this.#early.some(([t, l]) => t === type && l === listener)) this.#early.push([type, listener]);
   }
 
@@ -96,7 +102,10 @@ class StartedSocket {
   handleCommand(request) {
     return this.ready
       .then((s) => s.handleCommand(request))
-      .catch((error) => ({ ok: false, error: { kind: error?.kind ?? 'init', message: String(error?.message ?? error) } }));
+      .catch((error) => {
+        const { kind, message } = typed(error);
+        return { ok: false, error: { kind, message } };
+      });
   }
 }
 

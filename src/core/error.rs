@@ -6,6 +6,8 @@ use core::fmt;
 /// Everything that can go wrong in sw-websocket, as one typed value.
 ///
 /// Each variant maps to a stable [`Error::kind`] string that JS callers branch on.
+/// The JS entry point (`worker.js`) adds one kind the module cannot give,
+/// `init`: the module itself could not be loaded or initialised.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {

@@ -78,6 +78,4 @@ pub enum Sent {
 pub struct SendOptions {
     /// Override the connection's `reliable` setting for this message.
     pub reliable: Option<bool>,
-    /// The text is JSON already (reliable frames embed it as is).
-    pub json: bool,
 }

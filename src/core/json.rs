@@ -4,6 +4,12 @@
 /// `text` as a JSON string literal, quotes included.
 pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    push_quoted(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out` as a JSON string literal, quotes included.
+pub(crate) fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
     for c in text.chars() {
         match c {
@@ -17,7 +23,6 @@ pub(crate) fn quote(text: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// A scalar value of a flat JSON object.

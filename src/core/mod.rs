@@ -5,6 +5,7 @@
 //! one timer from `poll_timeout`. Everything here builds and tests natively.
 
 mod backoff;
+mod base64;
 mod close;
 pub mod codec;
 mod config;

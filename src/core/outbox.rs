@@ -14,10 +14,8 @@ pub const DEFAULT_MAX_OUTBOX_BYTES: usize = 1024 * 1024;
 pub struct OutboxEntry {
     /// Its id, increasing; the reliable-mode wire id.
     pub id: u64,
-    /// The message.
+    /// The message (its kind says how a reliable frame carries it).
     pub message: Message,
-    /// A text message that is already JSON (from `sendJson`).
-    pub json: bool,
     /// Kept until the server acknowledges it.
     pub reliable: bool,
     /// Handed to a socket at least once (resends carry `dup: true`).
@@ -106,8 +104,10 @@ impl Outbox {
     /// or more (its id is not stored yet: it waits for the write that
     /// reserves it, and what follows waits behind it). Each goes to `out` as
     /// an [`Action::Send`]; returns how many. Unreliable entries leave the
-    /// outbox; reliable ones stay, marked sent, until acked. Visits only the
-    /// entries not yet on the wire: a send costs the same with 1 000 unacked.
+    /// outbox (their message moves to the action); reliable ones stay, marked
+    /// sent, until acked, and their frame, written from a borrow, is the
+    /// only copy. Visits only the entries not yet on the wire: a send costs
+    /// the same with 1 000 unacked.
     pub(crate) fn take_ready(&mut self, below: u64, out: &mut VecDeque<Action>) -> u64 {
         let (start, mut at) = (self.on_wire, self.on_wire);
         let mut unreliable = false;
@@ -116,7 +116,7 @@ impl Outbox {
                 if entry.id >= below {
                     break;
                 }
-                reliable::frame(entry, entry.sent)
+                reliable::frame(entry.id, &entry.message, entry.sent)
             } else {
                 // Taken: `sent` marks it to leave the outbox below.
                 unreliable = true;

@@ -1,22 +1,27 @@
 //! Reliable-mode frames: `{"type":"sw.msg","id":N,"dup":B,"data":...}` out,
 //! cumulative `{"type":"sw.ack","id":N}` in.
 
-use crate::core::json::{flat_object, quote, Scalar};
-use crate::core::outbox::OutboxEntry;
+use crate::core::json::{flat_object, push_quoted, quote, Scalar};
 use crate::core::Message;
+use std::fmt::Write;
 
-/// The wire frame of a reliable outbox entry.
-pub(crate) fn frame(entry: &OutboxEntry, dup: bool) -> Message {
-    let data = match &entry.message {
-        Message::Text(json) if entry.json => json.clone(),
-        Message::Text(text) => quote(text),
+/// The wire frame of reliable message `id`, written from a borrow of the
+/// message (which stays in the outbox until acked): JSON as it is, text
+/// quoted.
+pub(crate) fn frame(id: u64, message: &Message, dup: bool) -> Message {
+    let mut out = String::with_capacity(message.len() + 64);
+    let _ = write!(
+        out,
+        "{{\"type\":\"sw.msg\",\"id\":{id},\"dup\":{dup},\"data\":"
+    );
+    match message {
+        Message::Json(json) => out.push_str(json),
+        Message::Text(text) => push_quoted(&mut out, text),
         // Reliable binary is refused at send time.
-        Message::Binary(_) => "null".to_owned(),
-    };
-    Message::Text(format!(
-        "{{\"type\":\"sw.msg\",\"id\":{},\"dup\":{dup},\"data\":{data}}}",
-        entry.id
-    ))
+        Message::Binary(_) => out.push_str("null"),
+    }
+    out.push('}');
+    Message::Text(out)
 }
 
 /// The first message of a connection that authenticates with a token.

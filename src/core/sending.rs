@@ -33,7 +33,6 @@ impl Connection {
         let entry = OutboxEntry {
             id,
             message,
-            json: how.json,
             reliable,
             sent: false,
         };

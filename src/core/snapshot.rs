@@ -1,7 +1,7 @@
 //! The persisted state: versioned, migrated, checked before use.
 
+use crate::core::base64;
 use crate::core::codec::{decode, Record, Rules, Slot, Tree, Visit};
-use crate::core::json::quote;
 use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Intent, Message, Options};
 
@@ -177,14 +177,13 @@ impl SnapshotV1 {
 
 impl StoredMessage {
     pub(crate) fn from_entry(entry: &OutboxEntry) -> StoredMessage {
-        let (kind, data) = match &entry.message {
-            Message::Text(text) if entry.json => ("json", text.clone()),
-            Message::Text(text) => ("text", text.clone()),
-            Message::Binary(bytes) => ("binary", base64_encode(bytes)),
+        let data = match &entry.message {
+            Message::Text(text) | Message::Json(text) => text.clone(),
+            Message::Binary(bytes) => base64::encode(bytes),
         };
         StoredMessage {
             id: entry.id,
-            kind: kind.into(),
+            kind: entry.message.kind().into(),
             data,
             reliable: entry.reliable,
         }
@@ -192,79 +191,11 @@ impl StoredMessage {
 
     /// Back to an outbox entry; reliable entries count as sent (resends say `dup`).
     pub(crate) fn to_entry(&self) -> Result<OutboxEntry, Error> {
-        let (message, json) = match self.kind.as_str() {
-            "text" => (Message::Text(self.data.clone()), false),
-            "json" => (Message::Text(self.data.clone()), true),
-            "binary" => (Message::Binary(base64_decode(&self.data)?), false),
-            other => {
-                return Err(Error::CorruptSnapshot(format!(
-                    "outbox entry {} has unknown kind {}",
-                    self.id,
-                    quote(other)
-                )))
-            }
-        };
         Ok(OutboxEntry {
             id: self.id,
-            message,
-            json,
+            message: Message::from_kind(&self.kind, self.data.clone())?,
             reliable: self.reliable,
             sent: self.reliable,
         })
     }
-}
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding.
-pub(crate) fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let index = (n >> (18 - 6 * i)) & 63;
-                out.push(char::from(
-                    ALPHABET.get(index as usize).copied().unwrap_or(b'A'),
-                ));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Decodes standard base64 with padding; anything else is a corrupt snapshot.
-pub(crate) fn base64_decode(text: &str) -> Result<Vec<u8>, Error> {
-    let bad = || Error::CorruptSnapshot("invalid base64 in the outbox".into());
-    let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
-        return Err(bad());
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for (index, chunk) in bytes.chunks(4).enumerate() {
-        let last = index + 1 == bytes.len() / 4;
-        let mut n: u32 = 0;
-        let mut pad = 0;
-        for (i, &c) in chunk.iter().enumerate() {
-            let v = match c {
-                b'=' if last && i >= 2 => {
-                    pad += 1;
-                    0
-                }
-                _ if pad > 0 => return Err(bad()),
-                _ => ALPHABET.iter().position(|&a| a == c).ok_or_else(bad)? as u32,
-            };
-            n = (n << 6) | v;
-        }
-        let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(decoded.get(..3 - pad).ok_or_else(bad)?);
-    }
-    Ok(out)
 }

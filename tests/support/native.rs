@@ -10,15 +10,11 @@ use sw_websocket::core::{
 pub const URL: &str = "ws://127.0.0.1:9/ws";
 
 /// A send with the connection's own `reliable` setting.
-pub const PLAIN: SendOptions = SendOptions {
-    reliable: None,
-    json: false,
-};
+pub const PLAIN: SendOptions = SendOptions { reliable: None };
 
 /// A reliable send.
 pub const RELIABLE: SendOptions = SendOptions {
     reliable: Some(true),
-    json: false,
 };
 
 /// Reliable mode on.
@@ -69,13 +65,13 @@ pub fn events(conn: &mut Connection) -> Vec<Event> {
     std::iter::from_fn(|| conn.poll_event()).collect()
 }
 
-/// The frames sent since the last call (binary ones as `<N bytes>`); other
-/// actions are dropped.
+/// The frames sent since the last call (text and JSON as their text, binary
+/// ones as `<N bytes>`); other actions are dropped.
 pub fn sends(conn: &mut Connection) -> Vec<String> {
     actions(conn)
         .into_iter()
         .filter_map(|a| match a {
-            Action::Send(Message::Text(t)) => Some(t),
+            Action::Send(Message::Text(t) | Message::Json(t)) => Some(t),
             Action::Send(Message::Binary(b)) => Some(format!("<{} bytes>", b.len())),
             _ => None,
         })
@@ -110,10 +106,9 @@ pub fn stored_state() -> Snapshot {
     .expect("queued");
     conn.send(
         Timestamp(11),
-        "{\"a\":1}".into(),
+        Message::Json("{\"a\":1}".into()),
         SendOptions {
             reliable: Some(true),
-            json: true,
         },
     )
     .expect("queued");

@@ -95,6 +95,22 @@ pub async fn open(tag: &str, options: JsValue) -> SwWebSocket {
     sw
 }
 
+/// The typed error a call gave, checked to be an `SwWebSocketError`.
+pub fn kind_of(what: &str, result: Result<(), JsValue>) -> String {
+    let err = match result {
+        Ok(()) => panic!("{what}: accepted, expected an error"),
+        Err(err) => err,
+    };
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "{what}: not an Error"
+    );
+    assert_eq!(field(&err, "name"), "SwWebSocketError", "{what}");
+    let message = field(&err, "message").as_string().unwrap_or_default();
+    assert!(!message.is_empty(), "{what}: no message");
+    field(&err, "kind").as_string().unwrap_or_default()
+}
+
 pub async fn until(what: &str, mut check: impl FnMut() -> bool) {
     for _ in 0..100 {
         if check() {

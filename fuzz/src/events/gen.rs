@@ -16,16 +16,16 @@ pub(super) fn new_connection(input: &mut Input) -> Connection {
     conn
 }
 
-/// Message `k` of `kind` (text, JSON text, binary, text again) with `pad` bytes more.
-pub(super) fn payload(k: u64, kind: u16, pad: usize) -> (Message, bool) {
+/// Message `k` of `kind` (text, JSON, binary, text again) with `pad` bytes more.
+pub(super) fn payload(k: u64, kind: u16, pad: usize) -> Message {
     match kind {
-        1 => (Message::Text(format!("\"m{k}:{}\"", "j".repeat(pad))), true),
+        1 => Message::Json(format!("\"m{k}:{}\"", "j".repeat(pad))),
         2 => {
             let mut bytes = k.to_le_bytes().to_vec();
             bytes.resize(8 + pad, 0xab);
-            (Message::Binary(bytes), false)
+            Message::Binary(bytes)
         }
-        _ => (Message::Text(format!("m{k}:{}", "x".repeat(pad))), false),
+        _ => Message::Text(format!("m{k}:{}", "x".repeat(pad))),
     }
 }
 
@@ -33,7 +33,7 @@ pub(super) fn payload(k: u64, kind: u16, pad: usize) -> (Message, bool) {
 pub(super) fn tag(message: &Message) -> Option<u64> {
     match message {
         Message::Binary(bytes) => Some(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)),
-        Message::Text(text) => {
+        Message::Text(text) | Message::Json(text) => {
             let rest = text.strip_prefix('"').unwrap_or(text).strip_prefix('m')?;
             let (digits, _) = rest.split_once(':')?;
             digits.parse().ok()

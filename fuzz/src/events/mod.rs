@@ -40,7 +40,8 @@
 //! - `counters`: `sent` grows by the app frames handed over, `keepalives` by
 //!   the keepalive frames.
 //! - `persistence`: a queued send's `seq` is pending until written; a written
-//!   snapshot reads back equal through JSON and restores.
+//!   snapshot reads back equal through JSON and restores (each outbox
+//!   entry with its id, kind and reliable flag).
 //! - `ids never reused`: the id rule, see `wire_ids.rs`. Writes are
 //!   asynchronous as in the shell: one may start (the snapshot is taken),
 //!   other steps run, then it lands; a restart while one is under way starts

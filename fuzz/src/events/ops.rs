@@ -160,8 +160,8 @@ impl Driver<'_> {
             1 => Some(false),
             _ => Some(true),
         };
-        let (message, json) = payload(k, kind, pad);
-        let how = SendOptions { reliable, json };
+        let message = payload(k, kind, pad);
+        let how = SendOptions { reliable };
         if in_place {
             match self.conn.send_in_place(self.now, message.len(), &how) {
                 Ok(true) => {
@@ -244,7 +244,9 @@ impl Driver<'_> {
         let message = incoming(input, self, heartbeat.as_deref());
         let in_place_allowed = match &message {
             Message::Binary(_) => true,
-            Message::Text(t) => !t.contains(ACK_MARK) && heartbeat.as_deref() != Some(t),
+            Message::Text(t) | Message::Json(t) => {
+                !t.contains(ACK_MARK) && heartbeat.as_deref() != Some(t)
+            }
         };
         if in_place_allowed && input.bool() {
             if !self.conn.handle_message_in_place(self.now) {

@@ -123,7 +123,10 @@ impl Driver<'_> {
                         format!("restored an unknown message {entry:?}"),
                     );
                 };
-                if entry.id != stored.id || entry.reliable != stored.reliable {
+                if entry.id != stored.id
+                    || entry.reliable != stored.reliable
+                    || entry.message.kind() != stored.kind
+                {
                     self.fail("persistence", format!("restored {entry:?} from {stored:?}"));
                 }
                 if entry.reliable {

@@ -1,0 +1,76 @@
+// `start()` (worker.js) before the module is ready, in Node with a stand-in
+// `chrome`: bad settings throw, and a module that cannot load rejects, with
+// errors of the module's own shape (`name` "SwWebSocketError", a `kind` the
+// types list); command replies carry the same `{kind, message}` as plain data.
+// Node cannot fetch the package's file URL, so the module never loads here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EXTENSION_DIR } from './harness.mjs';
+
+const PKG = join(EXTENSION_DIR, 'pkg');
+
+/** The kinds `SwWebSocketErrorKind` lists in the built declarations. */
+function listedKinds() {
+  const types = readFileSync(join(PKG, 'sw_websocket.d.ts'), 'utf8');
+  const union = types.match(/export type SwWebSocketErrorKind =([^;]*);/);
+  assert.ok(union, 'sw_websocket.d.ts declares SwWebSocketErrorKind');
+  return [...union[1].matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+}
+
+const KINDS = listedKinds();
+
+/** Checks that `error` has the module's error shape and a listed kind; returns the kind. */
+function kindOf(what, error) {
+  assert.ok(error instanceof Error, `${what}: not an Error: ${error}`);
+  assert.equal(error.name, 'SwWebSocketError', what);
+  assert.ok(KINDS.includes(error.kind), `${what}: kind ${error.kind} is not in SwWebSocketErrorKind`);
+  assert.ok(error.message.length > 0, `${what}: no message`);
+  return error.kind;
+}
+
+function thrown(what, f) {
+  try {
+    f();
+  } catch (error) {
+    return kindOf(what, error);
+  }
+  assert.fail(`${what}: no error`);
+}
+
+const event = () => ({ addListener() {} });
+globalThis.chrome = {
+  runtime: { id: 'start-test', onStartup: event(), onInstalled: event(), onMessage: event() },
+  alarms: { onAlarm: event() },
+};
+const { start } = await import(pathToFileURL(join(PKG, 'worker.js')).href);
+
+test('bad settings and early listeners throw SwWebSocketErrors', () => {
+  for (const [what, settings] of [
+    ['settings null', null],
+    ['settings a string', 'local'],
+    ['an unknown setting', { storagekey: 'x' }],
+    ['url a number', { url: 42 }],
+    ['commands a string', { commands: 'yes' }],
+  ]) {
+    assert.equal(thrown(what, () => start(settings)), 'invalid_option', what);
+  }
+  const started = start({ storageKey: 'early' });
+  started.ready.catch(() => {});
+  assert.equal(thrown('started twice', () => start({ storageKey: 'early' })), 'invalid_option');
+  assert.equal(thrown('unknown event type', () => started.addEventListener('opened', () => {})), 'invalid_option');
+  assert.equal(thrown('listener not a function', () => started.addEventListener('open', 42)), 'invalid_option');
+});
+
+test('a module that cannot load rejects with kind init, and commands answer it', async () => {
+  assert.ok(KINDS.includes('init'), 'init is a listed kind');
+  const started = start({ storageKey: 'unloadable' });
+  const error = await started.ready.then(() => assert.fail('the module loaded in Node'), (e) => e);
+  assert.equal(kindOf('ready', error), 'init');
+  const sent = await started.send('x').then(() => assert.fail('sent'), (e) => e);
+  assert.equal(sent, error, 'the calls that wait for the module reject with the same error');
+  const reply = await started.handleCommand({ cmd: 'status' });
+  assert.deepEqual(reply, { ok: false, error: { kind: 'init', message: error.message } });
+});
