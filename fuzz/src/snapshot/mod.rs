@@ -15,15 +15,19 @@
 //!   ids further on (unless restoring counted past
 //!   2^53 - 1, the limit `restore` holds `nextId - 1` and counters to: see
 //!   `in_range`).
-//! - `flush order`: on open, the restored outbox goes out in id order,
+//! - `flush order` (`flush.rs`): on open, the restored outbox goes out in id order,
 //!   reliable entries as `dup: true` frames; a send after it gets an id at
 //!   or above the stored `nextId` (ids below it may have reached the wire).
 
+mod flush;
+mod reference;
+
 use crate::json::{from_json, to_json};
+use reference::{base64, in_range};
 use sw_websocket::core::codec::Value;
 use sw_websocket::core::{
-    parse_ack, Action, ConnState, Connection, Intent, Message, SendOptions, Sent, Snapshot,
-    Timestamp, ACK_MARK, ID_BLOCK,
+    parse_ack, Action, ConnState, Connection, Intent, Message, Snapshot, Timestamp, ACK_MARK,
+    ID_BLOCK,
 };
 
 /// The time of the restore.
@@ -192,131 +196,5 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
         );
     }
 
-    // On open, the outbox goes out in order.
-    if state == ConnState::Connecting {
-        conn.handle_open(Timestamp(NOW + 1));
-        let frames: Vec<Message> = drain(&mut conn)
-            .into_iter()
-            .filter_map(|a| match a {
-                Action::Send(m) => Some(m),
-                _ => None,
-            })
-            .collect();
-        let auth_first = conn.secret().is_some() && first.options.auth_query_param.is_none();
-        let frames = match frames.split_first() {
-            Some((auth, rest)) if auth_first => {
-                if !auth
-                    .as_text()
-                    .is_some_and(|t| t.starts_with("{\"type\":\"sw.auth\""))
-                {
-                    fail(
-                        "flush order",
-                        format!("{auth:?} sent before the auth frame"),
-                    );
-                }
-                rest
-            }
-            _ => &frames[..],
-        };
-        if frames.len() != entries.len() {
-            fail(
-                "flush order",
-                format!("{} frames for {} entries", frames.len(), entries.len()),
-            );
-        }
-        for (frame, entry) in frames.iter().zip(&entries) {
-            let ok = if entry.reliable {
-                let head = format!("{{\"type\":\"sw.msg\",\"id\":{},\"dup\":true,", entry.id);
-                frame.as_text().is_some_and(|t| t.starts_with(&head))
-            } else {
-                *frame == entry.message
-            };
-            if !ok {
-                fail("flush order", format!("{frame:?} sent for {entry:?}"));
-            }
-        }
-    }
-    // The id rule: every id below the stored nextId may be on the wire.
-    let last = snapshot.next_id.saturating_sub(1);
-    let how = SendOptions {
-        reliable: Some(true),
-    };
-    match conn.send(Timestamp(NOW + 2), "after".into(), how) {
-        Ok(Sent::Queued { id, .. } | Sent::Reliable { id, .. }) if id <= last => fail(
-            "flush order",
-            format!("a send after the restore got id {id} <= {last}"),
-        ),
-        _ => {}
-    }
-    let after = conn.snapshot();
-    if !in_range(&after) {
-        return;
-    }
-    if let Err(e) = Connection::new().restore(Timestamp(NOW + 2), after, None) {
-        fail(
-            "restored as stored",
-            format!("the snapshot after a send is refused: {e}"),
-        );
-    }
-}
-
-/// Whether `nextId - 1` and the counters are at most 2^53 - 1, as `restore`
-/// requires (JS numbers are exact up to there). A snapshot stored at that
-/// edge can be restored, count one more connect or send, and write one that
-/// is refused; getting there from zero takes 2^53 events.
-fn in_range(snapshot: &Snapshot) -> bool {
-    let c = &snapshot.counters;
-    [
-        snapshot.next_id.wrapping_sub(1),
-        c.worker_starts,
-        c.connects,
-        c.reconnects,
-        c.sent,
-        c.received,
-        c.keepalives,
-    ]
-    .iter()
-    .all(|&n| n < 1 << 53)
-}
-
-/// A reference decoder: standard base64, padded, pad bits ignored.
-fn base64(text: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let bytes = text.as_bytes();
-    if !bytes.len().is_multiple_of(4) {
-        return None;
-    }
-    let body = bytes
-        .strip_suffix(b"==")
-        .or_else(|| bytes.strip_suffix(b"="));
-    let pad = bytes.len() - body.map_or(bytes.len(), <[u8]>::len);
-    let body = body.unwrap_or(bytes);
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for &c in body {
-        acc = (acc << 6) | value(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // "==" leaves 4 stray bits, "=" leaves 2; a single char after them is invalid.
-    let ok = match pad {
-        0 => bits == 0,
-        1 => bits == 2,
-        _ => bits == 4,
-    };
-    ok.then_some(out)
+    flush::check(&mut conn, state, &first, &entries, snapshot);
 }
