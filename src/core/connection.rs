@@ -1,6 +1,6 @@
 //! The connection state machine: `handle_*` in, `poll_*` out, time passed in.
-//! Sending lives in `sending.rs`, the transitions in `lifecycle.rs`,
-//! persistence in `persist.rs`.
+//! Sending lives in `sending.rs`, receiving in `receive.rs`, the transitions
+//! in `lifecycle.rs`, persistence in `persist.rs`, restoring in `restore.rs`.
 
 use crate::core::backoff::Rng;
 use crate::core::ids::Ids;
@@ -10,8 +10,8 @@ use crate::core::reliable;
 use crate::core::state::Phase;
 use crate::core::timer::{Timer, TimerTable};
 use crate::core::{
-    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Message, Options,
-    Timestamp, WsUrl,
+    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Options, Timestamp,
+    WsUrl,
 };
 use std::collections::VecDeque;
 
@@ -115,11 +115,10 @@ impl Connection {
         let url = WsUrl::parse(url)?;
         let config = options.to_config()?;
         self.abandon_close();
-        self.actions.push_back(Action::Watchdog(config.watchdog));
         self.config = config;
         self.options = options;
         self.url = Some(url);
-        self.intent_open = true;
+        self.set_intent(true);
         self.attempt = 0;
         self.mark_dirty();
         self.reserve_ids();
@@ -138,11 +137,8 @@ impl Connection {
         reason: Option<&str>,
     ) -> Result<(), Error> {
         let request = CloseRequest::new(code, reason)?;
-        if self.intent_open {
-            self.actions.push_back(Action::Watchdog(None));
-        }
+        self.set_intent(false);
         self.set_wake(None);
-        self.intent_open = false;
         self.mark_dirty();
         match self.phase {
             Phase::Connecting | Phase::Open { .. } => self.start_close(now, request),
@@ -177,65 +173,6 @@ impl Connection {
         self.flush_outbox(now);
         self.mark_dirty();
         self.touch(now);
-    }
-
-    /// A message arrived on the socket.
-    pub fn handle_message(&mut self, now: Timestamp, message: Message) {
-        if !self.receive(now) {
-            return;
-        }
-        if let Some(text) = message.as_text() {
-            if self.heartbeat_reply() == Some(text) {
-                return;
-            }
-            if let Some(id) = reliable::parse_ack(text) {
-                if self.outbox.ack(id) > 0 {
-                    self.mark_dirty();
-                }
-                self.events.push_back(Event::Ack(id));
-                return;
-            }
-        }
-        self.count_received(now);
-        self.events.push_back(Event::Message(message));
-    }
-
-    /// A received message whose payload the shell keeps on its side (so that
-    /// it is not copied in and out): counted like one given to
-    /// [`handle_message`](Self::handle_message); returns whether the app gets
-    /// it, which the shell then does itself, before anything else. Only for
-    /// binary messages and texts that cannot be protocol frames: texts that
-    /// contain [`ACK_MARK`](crate::core::ACK_MARK) or equal
-    /// [`heartbeat_reply`](Self::heartbeat_reply) go to `handle_message`.
-    pub fn handle_message_in_place(&mut self, now: Timestamp) -> bool {
-        if !self.receive(now) {
-            return false;
-        }
-        self.count_received(now);
-        true
-    }
-
-    /// The text the server answers keepalives with, when a heartbeat is set.
-    pub fn heartbeat_reply(&self) -> Option<&str> {
-        self.config.heartbeat.as_ref().map(|h| h.reply.as_str())
-    }
-
-    /// What every received frame does: keeps time and ends the heartbeat
-    /// wait; false when no socket is open or closing.
-    fn receive(&mut self, now: Timestamp) -> bool {
-        if !(self.phase.is_open() || self.phase.is_closing()) {
-            return false;
-        }
-        if self.phase.is_open() {
-            self.touch(now);
-        }
-        self.timers.stop(Timer::Heartbeat);
-        true
-    }
-
-    fn count_received(&mut self, now: Timestamp) {
-        self.counters.received += 1;
-        self.lazy_persist(now);
     }
 
     /// The socket closed (the browser's `close` event).

@@ -66,10 +66,7 @@ impl Connection {
         }
         let fatal = self.config.fatal_close_codes.contains(&info.code);
         if !self.intent_open || !self.config.reconnect || fatal {
-            if self.intent_open {
-                self.actions.push_back(Action::Watchdog(None));
-            }
-            self.intent_open = false;
+            self.set_intent(false);
             self.finish_close(info, Phase::Closed);
             return;
         }
@@ -82,13 +79,31 @@ impl Connection {
             return;
         }
         let random = self.random();
-        let delay = self.config.backoff.delay(self.attempt, random);
-        let at = now + delay;
+        let at = now + self.config.backoff.delay(self.attempt, random);
         self.finish_close(info, Phase::Backoff { at });
+        self.back_off(now, at);
+    }
+
+    /// Waits in backoff until `at`: the reconnect timer, and an alarm when
+    /// the wait may outlive the worker.
+    pub(crate) fn back_off(&mut self, now: Timestamp, at: Timestamp) {
+        self.set_phase(Phase::Backoff { at });
         self.timers.set(Timer::Reconnect, at);
-        if delay > WAKE_ALARM_AFTER {
+        if at.saturating_since(now) > WAKE_ALARM_AFTER {
             self.set_wake(Some(at));
         }
+    }
+
+    /// The caller's intent changes: a watchdog alarm keeps an open intent's
+    /// worker coming back, and goes once the intent is closed.
+    pub(crate) fn set_intent(&mut self, open: bool) {
+        if open {
+            self.actions
+                .push_back(Action::Watchdog(self.config.watchdog));
+        } else if self.intent_open {
+            self.actions.push_back(Action::Watchdog(None));
+        }
+        self.intent_open = open;
     }
 
     /// Asks for the one-shot wake alarm at `at`, or its removal; only on change.
