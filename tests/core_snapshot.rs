@@ -4,7 +4,8 @@ mod support;
 
 use support::native::*;
 use sw_websocket::core::{
-    Action, ConnState, Connection, Message, Options, SendOptions, Snapshot, SnapshotV1, Timestamp,
+    Action, ConnState, Connection, Loaded, Message, Options, SendOptions, Snapshot, SnapshotV1,
+    Timestamp,
 };
 
 /// What a worker leaves in storage after queuing messages while disconnected.
@@ -187,7 +188,12 @@ fn corrupt_snapshots_are_refused_and_change_nothing() {
         assert!(serde_json::from_str::<Snapshot>(bad).is_err(), "{bad}");
     }
     let mut conn = Connection::new();
-    conn.handle_corrupt_snapshot("not an object");
+    let corrupt = Loaded::Corrupt {
+        why: "not an object".into(),
+        next_id: None,
+    };
+    let why = conn.handle_loaded(Timestamp(1), corrupt);
+    assert_eq!(why.as_deref(), Some("not an object"), "quarantined");
     let status = conn.status();
     assert_eq!(
         status.last_error.map(|e| e.kind),

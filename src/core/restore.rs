@@ -11,9 +11,12 @@ use crate::core::state::Phase;
 use crate::core::{Error, Timestamp, WsUrl};
 
 impl Connection {
-    /// Restores a stored snapshot (and the session secret) on worker start,
-    /// and reconnects if the caller's intent is open. Checks everything first:
-    /// on error nothing changed and the error is a [`Error::CorruptSnapshot`].
+    /// Restores a stored snapshot (and the session secret), and reconnects
+    /// if the caller's intent is open. Checks everything first: on error
+    /// nothing changed and the error is a [`Error::CorruptSnapshot`]. Only
+    /// the check and the restore: a shell hands what it read to
+    /// [`handle_loaded`](Connection::handle_loaded), which also decides
+    /// whether to restore at all, quarantines and counts the worker start.
     pub fn restore(
         &mut self,
         now: Timestamp,
