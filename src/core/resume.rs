@@ -40,6 +40,8 @@ pub(super) struct Stored {
     known: Known,
     /// A read is asked for ([`Action::Load`]) and not back yet.
     reading: bool,
+    /// This worker's start is counted (once, however many reads it takes).
+    counted: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,19 +110,21 @@ impl Connection {
                 None
             }
             (Known::IdsUnread, found) => {
+                // Kept from before issue 15 (same JS behaviour), against the
+                // design: a corrupt value found here is replaced unreported.
                 self.stored.known = Known::Yes;
                 self.go_on_from(found.next_id());
                 None
             }
             (Known::Unread, Loaded::Failed(error)) => {
                 self.report(error);
-                self.handle_worker_start();
+                self.count_start();
                 None
             }
             (Known::Unread, found) => {
                 let why = self.restore_found(now, found);
                 self.stored.known = Known::Yes;
-                self.handle_worker_start();
+                self.count_start();
                 why
             }
         }
@@ -131,6 +135,13 @@ impl Connection {
     pub fn handle_worker_start(&mut self) {
         self.counters.worker_starts += 1;
         self.mark_dirty();
+    }
+
+    /// Counts this worker's start, once (a restore keeps the count).
+    fn count_start(&mut self) {
+        if !std::mem::replace(&mut self.stored.counted, true) {
+            self.handle_worker_start();
+        }
     }
 
     /// Restores what a worker start found; why to quarantine it, if it
