@@ -7,6 +7,7 @@
 
 use super::{Driver, Inner};
 use crate::browser::clock::now;
+use crate::browser::glue;
 use crate::browser::store::Keys;
 use crate::core::Loaded;
 use std::cell::RefCell;
@@ -20,9 +21,12 @@ impl Inner {
             inner: cell.clone(),
         };
         let keys = self.keys.clone();
-        let read = self
-            .keys
-            .load(move |found, raw| loaded(&driver, &keys, found, &raw));
+        // From a microtask, outside the borrow: a storage area may call back.
+        let read = glue::later(move || {
+            let area = keys.clone();
+            area.load(move |found, raw| loaded(&driver, &keys, found, &raw))
+                .into()
+        });
         self.loading = Some(read);
     }
 }
