@@ -10,6 +10,7 @@
 
 pub mod events;
 pub mod input;
+pub mod script;
 pub mod seeds;
 pub mod snapshot;
 pub mod wire_ids;
