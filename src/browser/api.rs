@@ -104,10 +104,10 @@ impl SwWebSocket {
     /// Drops every message in the outbox; returns how many.
     #[wasm_bindgen(js_name = clearOutbox)]
     pub fn clear_outbox(&self) -> Result<u32, JsValue> {
-        match self.driver.clear_outbox() {
-            Ok(cleared) => Ok(cleared as u32),
-            Err(e) => Err(js_error(&e)),
-        }
+        self.driver
+            .clear_outbox()
+            .map(|cleared| cleared as u32)
+            .map_err(|e| js_error(&e))
     }
 
     /// Hands a `chrome.alarms` alarm to the socket; `true` if it was one of its
@@ -122,7 +122,7 @@ impl SwWebSocket {
             .and_then(|n| n.as_string())
             .or_else(|| alarm.as_string())
             .unwrap_or_default();
-        self.driver.alarm(&name).unwrap_or(false)
+        self.driver.alarm(name).unwrap_or(false)
     }
 
     /// Closes with `code` (1000 or 3000-4999, default 1000) and a `reason` of

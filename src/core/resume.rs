@@ -103,26 +103,25 @@ impl Connection {
     #[must_use]
     pub fn handle_loaded(&mut self, now: Timestamp, loaded: Loaded) -> Option<String> {
         self.stored.reading = false;
+        let next_id = loaded.next_id();
         match (self.stored.known, loaded) {
             (Known::Yes, _) => None,
-            (Known::IdsUnread, Loaded::Failed(error)) => {
+            (known, Loaded::Failed(error)) => {
                 self.report(error);
+                if known == Known::Unread {
+                    self.count_start();
+                }
                 None
             }
-            (Known::IdsUnread, found) => {
+            (Known::IdsUnread, _) => {
                 // Kept from before issue 15 (same JS behaviour), against the
                 // design: a corrupt value found here is replaced unreported.
                 self.stored.known = Known::Yes;
-                self.go_on_from(found.next_id());
-                None
-            }
-            (Known::Unread, Loaded::Failed(error)) => {
-                self.report(error);
-                self.count_start();
+                self.go_on_from(next_id);
                 None
             }
             (Known::Unread, found) => {
-                let why = self.restore_found(now, found);
+                let why = self.restore_found(now, found, next_id);
                 self.stored.known = Known::Yes;
                 self.count_start();
                 why
@@ -146,8 +145,12 @@ impl Connection {
 
     /// Restores what a worker start found; why to quarantine it, if it
     /// cannot be restored (its `nextId` still holds).
-    fn restore_found(&mut self, now: Timestamp, found: Loaded) -> Option<String> {
-        let next_id = found.next_id();
+    fn restore_found(
+        &mut self,
+        now: Timestamp,
+        found: Loaded,
+        next_id: Option<u64>,
+    ) -> Option<String> {
         let (why, error) = match found {
             Loaded::Snapshot(snapshot, secret) => {
                 let error = self.restore(now, *snapshot, secret).err()?;

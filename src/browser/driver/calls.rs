@@ -92,7 +92,7 @@ impl Driver {
     }
 
     /// Hands a `chrome.alarms` alarm to the core; whether it was one of its own.
-    pub(crate) fn alarm(&self, name: &str) -> Result<bool, Error> {
+    pub(crate) fn alarm(&self, name: String) -> Result<bool, Error> {
         self.with(|inner| {
             let ours = name == inner.keys.alarm("watchdog") || name == inner.keys.alarm("wake");
             if ours {

@@ -59,13 +59,14 @@ impl Inner {
             return;
         };
         let (_, resolve, reject) = self.waiting.swap_remove(at);
-        let _ = match result {
+        let (settle, value) = match result {
             Ok(id) => {
                 let queued = object(&[("queued", true.into()), ("id", (id as f64).into())]);
-                resolve.call1(&JsValue::UNDEFINED, &queued)
+                (resolve, queued)
             }
-            Err(error) => reject.call1(&JsValue::UNDEFINED, &js_error(&error)),
+            Err(error) => (reject, js_error(&error)),
         };
+        let _ = settle.call1(&JsValue::UNDEFINED, &value);
     }
 
     /// Without storage nothing survives the worker: every change counts as
