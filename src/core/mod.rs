@@ -2,7 +2,11 @@
 //!
 //! It has no sockets, no timers and no clock of its own. The shell feeds it
 //! events with `handle_*` and carries out what `poll_action` asks, re-arming
-//! one timer from `poll_timeout`. Everything here builds and tests natively.
+//! one timer from `poll_timeout`. Every rule about state is here, storage's
+//! too: the core asks for the stored state (`Action::Load`) and decides what
+//! a read found means (`handle_loaded`), says when to write (`poll_persist`)
+//! and what a write's outcome means for the sends it held (`Event::Settled`).
+//! Everything here builds and tests natively.
 
 mod backoff;
 mod close;

@@ -5,10 +5,11 @@
 //! write would replace it unread); a `connect()` that comes before it was
 //! read wins, but its ids go on from the stored `nextId` (ids below it may
 //! have reached the wire in the earlier life), so until then nothing is
-//! written either, and a failed read is tried again at the next change; a
-//! stored value that cannot be restored is reported and quarantined, and
-//! its `nextId` still holds; storage that cannot be read at a `resume()`
-//! leaves the connection running in memory, the stored state untouched.
+//! written either, and a failed read is tried again at the next change; at
+//! a `resume()`, a stored value that cannot be restored is reported and
+//! quarantined, and its `nextId` still holds, and storage that cannot be
+//! read leaves the connection running in memory, the stored state
+//! untouched; a worker start is counted once.
 
 use crate::core::connection::Connection;
 use crate::core::io::Action;
