@@ -6,7 +6,9 @@
 mod support;
 
 use support::native::*;
-use sw_websocket::core::{Action, Connection, SendOptions, Sent, Timestamp, ID_BLOCK};
+use sw_websocket::core::{
+    Action, Connection, Event, Loaded, SendOptions, Sent, Snapshot, Timestamp, ID_BLOCK,
+};
 
 const UNRELIABLE: SendOptions = SendOptions {
     reliable: Some(false),
@@ -74,16 +76,29 @@ fn a_reliable_frame_waits_for_the_write_that_reserves_its_id() {
 #[test]
 fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
     // A life whose connect() came before it read storage: its sends wait
-    // (no id is reserved), then the stored nextId of the last life arrives.
-    let mut conn = open_reliable();
-    for text in ["a", "b"] {
-        conn.send(Timestamp(2), text.into(), RELIABLE)
-            .expect("queued");
+    // (no id is reserved, nothing is written), then the stored state of the
+    // last life arrives, with its nextId.
+    let mut conn = Connection::new();
+    conn.expect_stored_state();
+    conn.connect(Timestamp(0), URL, reliable_options())
+        .expect("valid");
+    assert!(
+        actions(&mut conn).contains(&Action::Load),
+        "the connect asks for the stored ids"
+    );
+    conn.handle_open(Timestamp(1));
+    while conn.poll_action().is_some() {}
+    let mut seqs = Vec::new();
+    for (text, how) in [("a", RELIABLE), ("b", RELIABLE), ("c", UNRELIABLE)] {
+        match conn.send(Timestamp(2), text.into(), how).expect("queued") {
+            Sent::Reliable { seq, .. } | Sent::Queued { seq, .. } => seqs.push(seq),
+            other => panic!("{other:?}"),
+        }
     }
-    conn.send(Timestamp(2), "c".into(), UNRELIABLE)
-        .expect("queued");
     assert_eq!(conn.poll_action(), None, "nothing reserved: nothing goes");
-    assert_eq!(conn.handle_stored_next_id(5000), 4999);
+    assert_eq!(conn.poll_persist(), None, "nothing written before the read");
+    let found = Loaded::Snapshot(Box::new(stored_with_next_id(5000)), None);
+    assert_eq!(conn.handle_loaded(Timestamp(2), found), None);
     let ids: Vec<u64> = conn.outbox().map(|e| e.id).collect();
     assert_eq!(ids, [5000, 5001, 5002]);
     assert_eq!(
@@ -103,9 +118,31 @@ fn a_connect_before_the_restore_goes_on_from_the_stored_ids() {
             Action::Send("c".into()),
         ]
     );
+    // The sends settle with their new ids: the shell never sees the move.
+    let settled: Vec<Event> = events(&mut conn)
+        .into_iter()
+        .filter(|e| matches!(e, Event::Settled { .. }))
+        .collect();
+    let expected: Vec<Event> = seqs
+        .iter()
+        .zip([5000, 5001, 5002])
+        .map(|(&seq, id)| Event::Settled {
+            seq,
+            result: Ok(id),
+        })
+        .collect();
+    assert_eq!(settled, expected);
     // Once anything was written it is too late to move: nothing changes.
-    assert_eq!(conn.handle_stored_next_id(90_000), 0);
+    let later = Loaded::Snapshot(Box::new(stored_with_next_id(90_000)), None);
+    assert_eq!(conn.handle_loaded(Timestamp(4), later), None);
     assert_eq!(conn.snapshot().next_id, 5003 + ID_BLOCK);
+}
+
+/// What an earlier life left in storage: closed, ids below `next_id` used.
+fn stored_with_next_id(next_id: u64) -> Snapshot {
+    let mut snapshot = Connection::new().snapshot();
+    snapshot.next_id = next_id;
+    snapshot
 }
 
 #[test]

@@ -4,7 +4,7 @@
 mod support;
 
 use support::native::*;
-use sw_websocket::core::{ConnState, Connection, SendOptions, Snapshot, Timestamp};
+use sw_websocket::core::{ConnState, Connection, Loaded, SendOptions, Snapshot, Timestamp};
 
 #[test]
 fn corrupt_snapshots_are_refused_and_change_nothing() {
@@ -65,7 +65,12 @@ fn corrupt_snapshots_are_refused_and_change_nothing() {
         assert!(stored(&json).is_err(), "{bad}");
     }
     let mut conn = Connection::new();
-    conn.handle_corrupt_snapshot("not an object");
+    let corrupt = Loaded::Corrupt {
+        why: "not an object".into(),
+        next_id: None,
+    };
+    let why = conn.handle_loaded(Timestamp(1), corrupt);
+    assert_eq!(why.as_deref(), Some("not an object"), "quarantined");
     let status = conn.status();
     assert_eq!(
         status.last_error.map(|e| e.kind),

@@ -8,7 +8,7 @@
 use std::fmt::Debug;
 use sw_websocket::core::codec::{decode, encode, Record, Value};
 use sw_websocket::core::{
-    Connection, Message, Options, Protocols, SendOptions, Snapshot, Timestamp,
+    Connection, Error, Message, Options, Protocols, SendOptions, Snapshot, Timestamp,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -94,7 +94,8 @@ fn lived() -> Connection {
         SendOptions::default(),
     )
     .expect("queued");
-    conn.handle_corrupt_snapshot("for the lastError field");
+    let error = Error::Storage("for the lastError field".into());
+    conn.handle_storage_error(t, error);
     conn
 }
 

@@ -337,6 +337,31 @@ async fn a_failed_counters_only_write_is_reported_and_written_later() {
         .expect("valid");
 }
 
+#[wasm_bindgen_test]
+async fn a_failed_write_rejects_the_queued_send_it_held_and_takes_it_back() {
+    let sw = persistent("rejecting").await;
+    // Nothing listens on port 1: sends wait in the outbox.
+    let options = json(r#"{"backoffBaseMs": 60000}"#);
+    sw.connect("ws://127.0.0.1:1/ws".into(), options)
+        .expect("valid");
+    until("backoff", || field(&sw.status(), "state") == "backoff").await;
+    fail_writes("local", "quota exceeded (fake)".into());
+    let refused = JsFuture::from(sw.send("refused".into(), JsValue::UNDEFINED))
+        .await
+        .expect_err("not stored");
+    assert_eq!(field(&refused, "kind"), "storage");
+    assert_eq!(sw.outbox().length(), 0, "taken back out of the outbox");
+    fail_writes("local", JsValue::NULL);
+    let receipt = JsFuture::from(sw.send("kept".into(), JsValue::UNDEFINED))
+        .await
+        .expect("stored");
+    assert_eq!(field(&receipt, "queued"), true);
+    let outbox = field(&stored("local", "rejecting"), "outbox");
+    assert_eq!(js_sys::Array::from(&outbox).length(), 1);
+    sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .expect("valid");
+}
+
 /// A stored snapshot of an earlier life whose ids below `next_id` may have
 /// reached the wire.
 fn earlier_life(key: &str, next_id: u32) {

@@ -11,6 +11,7 @@
 pub mod events;
 pub mod input;
 pub mod json;
+pub mod script;
 pub mod seeds;
 pub mod snapshot;
 pub mod wire_ids;

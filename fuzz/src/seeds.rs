@@ -1,9 +1,11 @@
 //! Seed inputs: real snapshots written by the core, and event scripts that
 //! walk the main paths (connect, queue, open, flush, ack, keepalive, lose the
-//! socket, back off, reconnect, close, persist, restart).
+//! socket, back off, reconnect, close, persist, restart, failed writes and
+//! reads, connect before the stored state is read).
 
-use crate::events::{op, START};
+use crate::events::START;
 use crate::json::{from_json, to_json};
+use crate::script::{flags, found, Script};
 use sw_websocket::core::{
     Connection, Intent, Message, Options, SendOptions, SnapshotV1, Timestamp,
 };
@@ -98,148 +100,6 @@ pub fn snapshots() -> Vec<(&'static str, String)> {
     };
     out.push(("v1", to_json(&v1)));
     out
-}
-
-/// Bytes for `events::run`, op by op.
-pub struct Script(Vec<u8>);
-
-impl Script {
-    /// A script for a connection with jitter seed `seed`.
-    pub fn new(seed: u32) -> Script {
-        let mut bytes = seed.to_le_bytes().to_vec();
-        bytes.extend([0, 0]); // the clock starts at START
-        Script(bytes)
-    }
-
-    fn op(mut self, code: u8, args: &[u8]) -> Script {
-        self.0.push(code);
-        self.0.extend_from_slice(args);
-        self
-    }
-
-    /// `connect` to `URLS[url]` with option `flags` and their bytes.
-    pub fn connect(self, url: u8, flags: u32, extra: &[u8]) -> Script {
-        let mut args = vec![url];
-        args.extend(flags.to_le_bytes());
-        args.extend_from_slice(extra);
-        self.op(op::CONNECT, &args)
-    }
-
-    /// `send` of kind 0 text, 1 JSON, 2 binary; reliable 0 default, 1 no, 2 yes.
-    pub fn send(self, kind: u8, pad: u8, reliable: u8) -> Script {
-        self.op(op::SEND, &[kind, pad, reliable])
-    }
-
-    /// `send_in_place`, then `send` if it cannot go in place.
-    pub fn send_in_place(self, kind: u8, pad: u8, reliable: u8) -> Script {
-        self.op(op::SEND_IN_PLACE, &[kind, pad, reliable])
-    }
-
-    /// The socket opens.
-    pub fn open(self) -> Script {
-        self.op(op::OPEN, &[])
-    }
-
-    /// An ack for the outbox entry at `index`.
-    pub fn ack(self, index: u8) -> Script {
-        self.op(op::MESSAGE, &[1, index])
-    }
-
-    /// A text message from the server.
-    pub fn text(self, text: &str) -> Script {
-        let mut args = vec![0, text.len() as u8];
-        args.extend(text.as_bytes());
-        self.op(op::MESSAGE, &args)
-    }
-
-    /// The heartbeat reply (or "pong").
-    pub fn pong(self) -> Script {
-        self.op(op::MESSAGE, &[3])
-    }
-
-    /// The browser's close event with close code choice `code` (0: 1000, 3: 1006, 6: 4000+).
-    pub fn socket_close(self, code: u8) -> Script {
-        let args: &[u8] = if code == 6 {
-            &[6, 0, 0, 0]
-        } else {
-            &[code, 0, 0]
-        };
-        self.op(op::SOCKET_CLOSE, args)
-    }
-
-    /// An error event.
-    pub fn socket_error(self) -> Script {
-        self.op(op::SOCKET_ERROR, &[])
-    }
-
-    /// `close(1000)` from the app.
-    pub fn close(self) -> Script {
-        self.op(op::CLOSE, &[1, 0])
-    }
-
-    /// Time passes (see `Input::millis` for the byte's meaning).
-    pub fn advance(self, millis: u8) -> Script {
-        self.op(op::ADVANCE, &[millis])
-    }
-
-    /// Online or offline.
-    pub fn online(self, online: bool) -> Script {
-        self.op(op::ONLINE, &[u8::from(online)])
-    }
-
-    /// Writes the snapshot.
-    pub fn persist(self) -> Script {
-        self.op(op::PERSIST, &[])
-    }
-
-    /// Restarts the worker from the last snapshot written.
-    pub fn restart(self, seed: u32) -> Script {
-        let mut args = vec![200];
-        args.extend(seed.to_le_bytes());
-        self.op(op::RESTART, &args)
-    }
-
-    /// A snapshot write starts; it lands at the next `persist`.
-    pub fn write_start(self) -> Script {
-        self.op(op::WRITE_START, &[])
-    }
-
-    /// Restarts the worker while a write is under way: from that write if
-    /// it `landed`, else from the one before.
-    pub fn restart_mid_write(self, landed: bool, seed: u32) -> Script {
-        let mut args = vec![u8::from(landed), 200];
-        args.extend(seed.to_le_bytes());
-        self.op(op::RESTART, &args)
-    }
-
-    /// Restarts the worker with `connect()` before storage is read.
-    pub fn restart_connect_first(self, seed: u32) -> Script {
-        let mut args = vec![200];
-        args.extend(seed.to_le_bytes());
-        self.op(op::RESTART_CONNECT_FIRST, &args)
-    }
-
-    /// The stored `nextId` is read, after a connect that came first.
-    pub fn read_ids(self) -> Script {
-        self.op(op::READ_IDS, &[])
-    }
-
-    /// The bytes.
-    pub fn bytes(self) -> Vec<u8> {
-        self.0
-    }
-}
-
-/// Option flags of `events::options`.
-pub mod flags {
-    pub const KEEPALIVE_MS: u32 = 1 << 2;
-    pub const HEARTBEAT: u32 = 1 << 4;
-    pub const BACKOFF_BASE: u32 = 1 << 12;
-    pub const MAX_RETRIES: u32 = 1 << 15;
-    pub const MAX_OUTBOX_MESSAGES: u32 = 1 << 20;
-    pub const RELIABLE: u32 = (1 << 22) | (1 << 23);
-    pub const AUTH_TOKEN: u32 = 1 << 24;
-    pub const AUTH_QUERY: u32 = 1 << 25;
 }
 
 /// Event scripts: (name, bytes).
@@ -363,10 +223,60 @@ pub fn event_scripts() -> Vec<(&'static str, Vec<u8>)> {
                 .send(0, 3, 2)
                 .send(1, 4, 0)
                 .persist()
-                .read_ids()
+                .load(found::STORED)
                 .write_start()
                 .persist()
                 .send(0, 5, 2)
+                .bytes(),
+        ),
+        (
+            // A failed write takes back the queued send whose message still
+            // waits, settles the one a socket has; the next change writes.
+            "write-fails-and-settles",
+            Script::new(8)
+                .connect(0, 0, &[])
+                .persist()
+                .send(0, 1, 1)
+                .open()
+                .send(0, 2, 1)
+                .send(0, 3, 2)
+                .write_start()
+                .socket_close(3)
+                .send(0, 4, 1)
+                .write_failed()
+                .write_failed()
+                .send(0, 5, 1)
+                .persist()
+                .storage_error()
+                .bytes(),
+        ),
+        (
+            // Worker starts that find trouble: a corrupt value (quarantined,
+            // its nextId kept), a read error (in memory, writes held), then a
+            // connect that came first whose reads fail before one succeeds.
+            "resume-finds-trouble",
+            Script::new(9)
+                .connect(0, RELIABLE, &[])
+                .open()
+                .send(0, 1, 2)
+                .persist()
+                .restart_finding(11, found::CORRUPT)
+                .connect(0, RELIABLE, &[])
+                .open()
+                .send(0, 2, 2)
+                .persist()
+                .restart_finding(12, found::FAILED)
+                .persist()
+                .resume()
+                .load(found::REFUSED)
+                .restart_connect_first(13)
+                .send(0, 3, 2)
+                .load(found::FAILED)
+                .send(0, 4, 2)
+                .load(found::STORED)
+                .load(found::STORED)
+                .persist()
+                .open()
                 .bytes(),
         ),
     ]

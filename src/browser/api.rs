@@ -1,15 +1,12 @@
 //! `SwWebSocket`, the class JS callers use.
 
-use crate::browser::args::{close_args, connect_args, json_text, keys_from, send_options};
-use crate::browser::clock::now;
-use crate::browser::convert::{js_error, message_from_js, object};
-use crate::browser::driver::{Driver, RECENT_TEXT_CHARS};
+use crate::browser::args::{json_text, keys_from, send_options};
+use crate::browser::convert::{js_error, message_from_js};
+use crate::browser::driver::Driver;
 use crate::browser::glue;
 use crate::browser::payload::sendable;
-use crate::browser::persist::Pending;
-use crate::core::codec::encode;
-use crate::core::{Error, Message, SendOptions, Sent};
-use js_sys::{Array, Function, JsString, Promise};
+use crate::core::{Message, SendOptions};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 
 /// A WebSocket that keeps an extension service worker alive while connected.
@@ -43,7 +40,7 @@ impl SwWebSocket {
     /// replaced; nothing throws.
     #[wasm_bindgen(unchecked_return_type = "Promise<SwWebSocketStatus>")]
     pub fn resume(&self) -> Promise {
-        crate::browser::resume::resume(&self.driver)
+        self.driver.resume()
     }
 
     /// Opens a connection to `url` (`wss://`, or `ws://` to loopback) with
@@ -53,7 +50,7 @@ impl SwWebSocket {
         #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
-        self.try_connect(&url, options).map_err(|e| js_error(&e))
+        self.driver.connect(&url, options).map_err(|e| js_error(&e))
     }
 
     /// Sends a string, ArrayBuffer or typed array. Resolves `{queued: false}`
@@ -101,29 +98,15 @@ impl SwWebSocket {
     /// The outbox: `[{id, type, bytes, reliable}]`, in order.
     #[wasm_bindgen(unchecked_return_type = "SwWebSocketOutboxEntry[]")]
     pub fn outbox(&self) -> Array {
-        self.driver
-            .read(|inner| {
-                inner
-                    .conn
-                    .outbox()
-                    .map(|e| {
-                        object(&[
-                            ("id", (e.id as f64).into()),
-                            ("type", e.message.kind().into()),
-                            ("bytes", (e.message.len() as f64).into()),
-                            ("reliable", e.reliable.into()),
-                        ])
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.driver.outbox()
     }
 
     /// Drops every message in the outbox; returns how many.
     #[wasm_bindgen(js_name = clearOutbox)]
     pub fn clear_outbox(&self) -> Result<u32, JsValue> {
         self.driver
-            .with(|inner| inner.conn.clear_outbox() as u32)
+            .clear_outbox()
+            .map(|cleared| cleared as u32)
             .map_err(|e| js_error(&e))
     }
 
@@ -139,15 +122,7 @@ impl SwWebSocket {
             .and_then(|n| n.as_string())
             .or_else(|| alarm.as_string())
             .unwrap_or_default();
-        self.driver
-            .with(|inner| {
-                let ours = name == inner.keys.alarm("watchdog") || name == inner.keys.alarm("wake");
-                if ours {
-                    inner.conn.handle_timeout(now());
-                }
-                ours
-            })
-            .unwrap_or(false)
+        self.driver.alarm(name).unwrap_or(false)
     }
 
     /// Closes with `code` (1000 or 3000-4999, default 1000) and a `reason` of
@@ -157,13 +132,13 @@ impl SwWebSocket {
         #[wasm_bindgen(unchecked_optional_param_type = "number")] code: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] reason: JsValue,
     ) -> Result<(), JsValue> {
-        self.try_close(&code, &reason).map_err(|e| js_error(&e))
+        self.driver.close(&code, &reason).map_err(|e| js_error(&e))
     }
 
     /// The state, counters, last error and last close, as a plain object.
     #[wasm_bindgen(unchecked_return_type = "SwWebSocketStatus")]
     pub fn status(&self) -> JsValue {
-        status(&self.driver)
+        self.driver.status()
     }
 
     /// Adds a listener for "open", "message", "close", "error", "state",
@@ -171,8 +146,7 @@ impl SwWebSocket {
     #[wasm_bindgen(js_name = addEventListener, skip_typescript)]
     pub fn add_event_listener(&self, kind: &str, listener: Function) -> Result<(), JsValue> {
         self.driver
-            .with(|inner| inner.listeners.add(kind, listener))
-            .and_then(|r| r)
+            .listen(kind, listener, true)
             .map_err(|e| js_error(&e))
     }
 
@@ -180,8 +154,7 @@ impl SwWebSocket {
     #[wasm_bindgen(js_name = removeEventListener, skip_typescript)]
     pub fn remove_event_listener(&self, kind: &str, listener: Function) -> Result<(), JsValue> {
         self.driver
-            .with(|inner| inner.listeners.remove(kind, &listener))
-            .and_then(|r| r)
+            .listen(kind, listener, false)
             .map_err(|e| js_error(&e))
     }
 
@@ -190,32 +163,7 @@ impl SwWebSocket {
     /// `data`; `length` of the whole) or `{at, type: "binary", bytes}`.
     #[wasm_bindgen(unchecked_return_type = "SwWebSocketReceived[]")]
     pub fn received(&self, limit: Option<u32>) -> Array {
-        let limit = limit.unwrap_or(u32::MAX) as usize;
-        self.driver
-            .read(|inner| {
-                let skip = inner.recent.len().saturating_sub(limit);
-                inner
-                    .recent
-                    .iter()
-                    .skip(skip)
-                    .map(|r| {
-                        let at = JsValue::from_f64(r.at.as_millis() as f64);
-                        let length = JsValue::from_f64(r.length as f64);
-                        match &r.text {
-                            Some(text) => object(&[
-                                ("at", at),
-                                ("type", "text".into()),
-                                ("data", head(text)),
-                                ("length", length),
-                            ]),
-                            None => {
-                                object(&[("at", at), ("type", "binary".into()), ("bytes", length)])
-                            }
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.driver.received(limit.unwrap_or(u32::MAX) as usize)
     }
 
     /// Answers one request of the demo message protocol (see the README):
@@ -225,7 +173,7 @@ impl SwWebSocket {
         &self,
         #[wasm_bindgen(unchecked_param_type = "unknown")] request: JsValue,
     ) -> Promise {
-        crate::browser::commands::handle(self, &request)
+        crate::browser::commands::handle(&self.driver, &request)
     }
 }
 
@@ -241,68 +189,10 @@ pub fn set_storage_areas(
 }
 
 impl SwWebSocket {
-    pub(crate) fn try_connect(&self, url: &JsValue, options: JsValue) -> Result<(), Error> {
-        let (url, options) = connect_args(url, options)?;
-        self.driver.with(|inner| {
-            inner.conn.connect(now(), &url, options)?;
-            // Without resume(), the first connect starts from a fresh state,
-            // but its ids go on from the stored ones: the writes wait until
-            // they are read (persist::schedule starts the read).
-            inner.ids_unread |= !inner.resumed && inner.keys.enabled();
-            inner.resumed = true;
-            Ok(())
-        })?
-    }
-
-    /// Sends, resolving at once when the socket took it and after the write
-    /// that holds it when it was queued.
-    pub(crate) fn send_message(&self, message: Message, how: SendOptions) -> Promise {
-        let mut slot: Option<(Function, Function)> = None;
-        let promise = Promise::new(&mut |resolve, reject| slot = Some((resolve, reject)));
-        let Some((resolve, reject)) = slot else {
-            return promise;
-        };
-        let outcome = self.driver.with(|inner| {
-            let sent = inner.conn.send(now(), message, how)?;
-            match sent {
-                Sent::Queued { id, seq } | Sent::Reliable { id, seq } => {
-                    inner.pending.push(Pending {
-                        seq,
-                        id,
-                        resolve: resolve.clone(),
-                        reject: reject.clone(),
-                    })
-                }
-                _ => {
-                    let _ =
-                        resolve.call1(&JsValue::UNDEFINED, &object(&[("queued", false.into())]));
-                }
-            }
-            Ok::<(), Error>(())
-        });
-        if let Err(error) = outcome.and_then(|r| r) {
-            let _ = reject.call1(&JsValue::UNDEFINED, &js_error(&error));
-        }
-        promise
-    }
-
-    pub(crate) fn try_close(&self, code: &JsValue, reason: &JsValue) -> Result<(), Error> {
-        let (code, reason) = close_args(code, reason)?;
+    /// Sends a checked message; a refusal is a rejected promise.
+    fn send_message(&self, message: Message, how: SendOptions) -> Promise {
         self.driver
-            .with(|inner| inner.conn.close(now(), code, reason.as_deref()))?
+            .send(message, how)
+            .unwrap_or_else(|e| Promise::reject(&js_error(&e)))
     }
-}
-
-/// The status as JS sees it (`null` while a call is running).
-pub(crate) fn status(driver: &Driver) -> JsValue {
-    driver
-        .read(|inner| encode(&mut inner.conn.status()))
-        .unwrap_or(JsValue::NULL)
-}
-
-/// The first `RECENT_TEXT_CHARS` UTF-16 units of a remembered text.
-fn head(text: &JsValue) -> JsValue {
-    text.unchecked_ref::<JsString>()
-        .substring(0, RECENT_TEXT_CHARS as u32)
-        .into()
 }

@@ -1,12 +1,13 @@
-//! The demo extension's runtime message protocol, answered by an `SwWebSocket`.
+//! The demo extension's runtime message protocol, answered through the
+//! driver's typed calls.
 //!
 //! Requests: `{cmd: "status" | "connect" | "send" | "close" | "received" | "outbox" |
 //! "clearOutbox", ...}`.
 //! Replies: `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
 
-use crate::browser::api::SwWebSocket;
 use crate::browser::args::{json_text, send_options};
 use crate::browser::convert::{js_error, object};
+use crate::browser::driver::Driver;
 use crate::browser::glue;
 use crate::core::json::quote;
 use crate::core::{Error, Message};
@@ -42,8 +43,8 @@ fn failed(error: &JsValue) -> JsValue {
 }
 
 /// Answers one request; the promise always resolves, never rejects.
-pub(crate) fn handle(socket: &SwWebSocket, request: &JsValue) -> Promise {
-    match answer(socket, request) {
+pub(crate) fn handle(driver: &Driver, request: &JsValue) -> Promise {
+    match answer(driver, request) {
         Ok(Reply::Now(extra)) => Promise::resolve(&ok(&extra)),
         Ok(Reply::Later(promise)) => glue::after(
             &promise,
@@ -56,7 +57,7 @@ pub(crate) fn handle(socket: &SwWebSocket, request: &JsValue) -> Promise {
     }
 }
 
-fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
+fn answer(driver: &Driver, request: &JsValue) -> Result<Reply, Error> {
     if !request.is_object() {
         return Err(Error::InvalidCommand(
             "a request must be an object with a cmd".into(),
@@ -65,9 +66,9 @@ fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
     let cmd = field(request, "cmd").as_string().unwrap_or_default();
     let now = |extra: JsValue| Ok(Reply::Now(extra));
     match cmd.as_str() {
-        "status" => now(object(&[("status", socket.status())])),
+        "status" => now(object(&[("status", driver.status())])),
         "connect" => {
-            socket.try_connect(&field(request, "url"), field(request, "options"))?;
+            driver.connect(&field(request, "url"), field(request, "options"))?;
             now(object(&[]))
         }
         "send" => {
@@ -81,22 +82,22 @@ fn answer(socket: &SwWebSocket, request: &JsValue) -> Result<Reply, Error> {
             };
             // The request's own `reliable` field is the send option.
             let how = send_options(request)?;
-            Ok(Reply::Later(socket.send_message(message, how)))
+            Ok(Reply::Later(driver.send(message, how)?))
         }
         "close" => {
-            socket.try_close(&field(request, "code"), &field(request, "reason"))?;
+            driver.close(&field(request, "code"), &field(request, "reason"))?;
             now(object(&[]))
         }
         "received" => {
             let limit = field(request, "limit")
                 .as_f64()
                 .filter(|n| n.is_finite() && *n >= 0.0)
-                .map(|n| n.min(u32::MAX as f64) as u32);
-            now(object(&[("messages", socket.received(limit).into())]))
+                .map_or(usize::MAX, |n| n.min(u32::MAX as f64) as usize);
+            now(object(&[("messages", driver.received(limit).into())]))
         }
-        "outbox" => now(object(&[("outbox", socket.outbox().into())])),
+        "outbox" => now(object(&[("outbox", driver.outbox().into())])),
         "clearOutbox" => {
-            let cleared = socket.clear_outbox().map_err(|_| Error::Reentrant)?;
+            let cleared = driver.clear_outbox()? as u32;
             now(object(&[("cleared", cleared.into())]))
         }
         "" => Err(Error::InvalidCommand("the request has no cmd".into())),

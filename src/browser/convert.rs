@@ -71,7 +71,8 @@ pub(crate) fn message_to_js(message: &Message) -> JsValue {
 }
 
 /// The event's type name and the plain object handed to listeners; `None`
-/// for a message, which the driver delivers itself (and remembers).
+/// for a message, which the driver delivers itself (and remembers), and for
+/// a settled send, whose promise the driver settles.
 pub(crate) fn event_to_js(event: &Event) -> Option<(&'static str, JsValue)> {
     Some(match event {
         Event::State(state) => (
@@ -79,7 +80,7 @@ pub(crate) fn event_to_js(event: &Event) -> Option<(&'static str, JsValue)> {
             object(&[("type", "state".into()), ("state", state.as_str().into())]),
         ),
         Event::Open => ("open", object(&[("type", "open".into())])),
-        Event::Message(_) => return None,
+        Event::Message(_) | Event::Settled { .. } => return None,
         Event::Close(info) => (
             "close",
             object(&[

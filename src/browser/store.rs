@@ -1,8 +1,8 @@
 //! Where a socket's state lives in chrome.storage, and how it is read back.
 
 use crate::browser::glue;
-use crate::core::codec::encode;
-use crate::core::{Error, Snapshot};
+use crate::core::codec::{encode, whole};
+use crate::core::{Loaded, Snapshot};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -13,20 +13,6 @@ use wasm_bindgen::JsValue;
 pub(crate) struct Keys {
     pub(crate) area: String,
     pub(crate) key: String,
-}
-
-/// What was found in storage on start.
-pub(crate) enum Loaded {
-    Nothing,
-    /// A readable snapshot, and the stored value to quarantine if it fails its checks.
-    Found {
-        snapshot: Box<Snapshot>,
-        raw: JsValue,
-    },
-    Corrupt {
-        raw: JsValue,
-        why: String,
-    },
 }
 
 impl Keys {
@@ -47,28 +33,29 @@ impl Keys {
         format!("{}:{which}", self.key)
     }
 
-    /// Reads the snapshot and the secret, then runs `then` with them; the
-    /// promise resolves with what `then` returns.
-    pub(crate) fn load(
-        &self,
-        then: impl FnOnce(Result<(Loaded, Option<String>), Error>) -> JsValue + 'static,
-    ) -> Promise {
+    /// Reads the snapshot and the secret, then runs `then` with what was
+    /// found and the stored value as it is (to quarantine); the promise
+    /// resolves with what `then` returns.
+    pub(crate) fn load(&self, then: impl FnOnce(Loaded, JsValue) -> JsValue + 'static) -> Promise {
         glue::load(&self.area, &self.key, &self.secret()).then(|read| {
-            then(read.map(|pair| {
-                let item = |i: f64| Reflect::get(&pair, &i.into()).unwrap_or(JsValue::UNDEFINED);
-                let (raw, secret) = (item(0.0), item(1.0).as_string());
-                if raw.is_undefined() || raw.is_null() {
-                    return (Loaded::Nothing, secret);
-                }
-                let loaded = match Snapshot::from_stored(&raw) {
-                    Ok(snapshot) => Loaded::Found {
-                        snapshot: Box::new(snapshot),
-                        raw,
+            let pair = match read {
+                Ok(pair) => pair,
+                Err(error) => return then(Loaded::Failed(error), JsValue::UNDEFINED),
+            };
+            let item = |i: f64| Reflect::get(&pair, &i.into()).unwrap_or(JsValue::UNDEFINED);
+            let (raw, secret) = (item(0.0), item(1.0).as_string());
+            let found = if raw.is_undefined() || raw.is_null() {
+                Loaded::Nothing
+            } else {
+                match Snapshot::from_stored(&raw) {
+                    Ok(snapshot) => Loaded::Snapshot(Box::new(snapshot), secret),
+                    Err(why) => Loaded::Corrupt {
+                        why,
+                        next_id: next_id_of(&raw),
                     },
-                    Err(why) => Loaded::Corrupt { raw, why },
-                };
-                (loaded, secret)
-            }))
+                }
+            };
+            then(found, raw)
         })
     }
 
@@ -101,4 +88,13 @@ impl Keys {
             &secret,
         )
     }
+}
+
+/// The `nextId` of a stored value that could not be read, if it has a
+/// usable one (ids below it may be on the wire).
+fn next_id_of(raw: &JsValue) -> Option<u64> {
+    Reflect::get(raw, &"nextId".into())
+        .ok()?
+        .as_f64()
+        .and_then(whole)
 }

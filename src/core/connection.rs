@@ -1,47 +1,56 @@
 //! The connection state machine: `handle_*` in, `poll_*` out, time passed in.
-//! Sending lives in `sending.rs`, the transitions in `lifecycle.rs`,
-//! persistence in `persist.rs`.
+//! Sending lives in `sending.rs`, receiving in `receive.rs`, the transitions
+//! in `lifecycle.rs`, persistence in `persist.rs`, what a worker start finds
+//! in storage in `resume.rs` and `restore.rs`. Its fields are the core's
+//! own: the shell sees only the methods.
 
 use crate::core::backoff::Rng;
 use crate::core::ids::Ids;
 use crate::core::io::{Action, Event};
 use crate::core::outbox::Outbox;
 use crate::core::reliable;
+use crate::core::resume::Stored;
 use crate::core::state::Phase;
 use crate::core::timer::{Timer, TimerTable};
 use crate::core::{
-    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Message, Options,
-    Timestamp, WsUrl,
+    CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Options, Timestamp,
+    WsUrl,
 };
 use std::collections::VecDeque;
 
-pub(crate) enum Random {
+pub(super) enum Random {
     Seeded(Rng),
     Custom(Box<dyn FnMut() -> f64>),
 }
 
 /// A WebSocket connection's logic, without any I/O of its own.
 pub struct Connection {
-    pub(crate) config: Config,
-    pub(crate) options: Options,
-    pub(crate) url: Option<WsUrl>,
-    pub(crate) phase: Phase,
-    pub(crate) intent_open: bool,
-    pub(crate) timers: TimerTable,
-    pub(crate) last_activity: Timestamp,
-    pub(crate) attempt: u32,
-    pub(crate) online: bool,
-    pub(crate) outbox: Outbox,
-    pub(crate) ids: Ids,
-    pub(crate) counters: Counters,
-    pub(crate) last_error: Option<ErrorInfo>,
-    pub(crate) last_close: Option<CloseInfo>,
-    pub(crate) actions: VecDeque<Action>,
-    pub(crate) events: VecDeque<Event>,
-    pub(crate) random: Random,
-    pub(crate) dirty: u64,
-    pub(crate) persisted: u64,
-    pub(crate) wake: Option<Timestamp>,
+    pub(super) config: Config,
+    pub(super) options: Options,
+    pub(super) url: Option<WsUrl>,
+    pub(super) phase: Phase,
+    pub(super) intent_open: bool,
+    pub(super) timers: TimerTable,
+    pub(super) last_activity: Timestamp,
+    pub(super) attempt: u32,
+    pub(super) online: bool,
+    pub(super) outbox: Outbox,
+    pub(super) ids: Ids,
+    pub(super) counters: Counters,
+    pub(super) last_error: Option<ErrorInfo>,
+    pub(super) last_close: Option<CloseInfo>,
+    pub(super) actions: VecDeque<Action>,
+    pub(super) events: VecDeque<Event>,
+    pub(super) random: Random,
+    pub(super) dirty: u64,
+    pub(super) persisted: u64,
+    pub(super) wake: Option<Timestamp>,
+    /// What is known of the state an earlier life stored.
+    pub(super) stored: Stored,
+    /// Queued sends not settled yet: (seq, id), in order.
+    pub(super) unsettled: VecDeque<(u64, u64)>,
+    /// The sequence of the last write that failed: no retry before a change.
+    pub(super) write_failed: u64,
 }
 
 impl std::fmt::Debug for Connection {
@@ -90,18 +99,15 @@ impl Connection {
             dirty: 0,
             persisted: 0,
             wake: None,
+            stored: Stored::default(),
+            unsettled: VecDeque::new(),
+            write_failed: 0,
         }
     }
 
     /// Replaces the jitter source: `random()` must return values in `[0, 1)`.
     pub fn set_random(&mut self, random: Box<dyn FnMut() -> f64>) {
         self.random = Random::Custom(random);
-    }
-
-    /// Counts one more start of the worker.
-    pub fn handle_worker_start(&mut self) {
-        self.counters.worker_starts += 1;
-        self.mark_dirty();
     }
 
     /// Opens a connection to `url` with `options`.
@@ -115,12 +121,12 @@ impl Connection {
         let url = WsUrl::parse(url)?;
         let config = options.to_config()?;
         self.abandon_close();
-        self.actions.push_back(Action::Watchdog(config.watchdog));
         self.config = config;
         self.options = options;
         self.url = Some(url);
-        self.intent_open = true;
+        self.set_intent(true);
         self.attempt = 0;
+        self.connect_first();
         self.mark_dirty();
         self.reserve_ids();
         self.open_socket(now, false);
@@ -138,11 +144,8 @@ impl Connection {
         reason: Option<&str>,
     ) -> Result<(), Error> {
         let request = CloseRequest::new(code, reason)?;
-        if self.intent_open {
-            self.actions.push_back(Action::Watchdog(None));
-        }
+        self.set_intent(false);
         self.set_wake(None);
-        self.intent_open = false;
         self.mark_dirty();
         match self.phase {
             Phase::Connecting | Phase::Open { .. } => self.start_close(now, request),
@@ -177,65 +180,6 @@ impl Connection {
         self.flush_outbox(now);
         self.mark_dirty();
         self.touch(now);
-    }
-
-    /// A message arrived on the socket.
-    pub fn handle_message(&mut self, now: Timestamp, message: Message) {
-        if !self.receive(now) {
-            return;
-        }
-        if let Some(text) = message.as_text() {
-            if self.heartbeat_reply() == Some(text) {
-                return;
-            }
-            if let Some(id) = reliable::parse_ack(text) {
-                if self.outbox.ack(id) > 0 {
-                    self.mark_dirty();
-                }
-                self.events.push_back(Event::Ack(id));
-                return;
-            }
-        }
-        self.count_received(now);
-        self.events.push_back(Event::Message(message));
-    }
-
-    /// A received message whose payload the shell keeps on its side (so that
-    /// it is not copied in and out): counted like one given to
-    /// [`handle_message`](Self::handle_message); returns whether the app gets
-    /// it, which the shell then does itself, before anything else. Only for
-    /// binary messages and texts that cannot be protocol frames: texts that
-    /// contain [`ACK_MARK`](crate::core::ACK_MARK) or equal
-    /// [`heartbeat_reply`](Self::heartbeat_reply) go to `handle_message`.
-    pub fn handle_message_in_place(&mut self, now: Timestamp) -> bool {
-        if !self.receive(now) {
-            return false;
-        }
-        self.count_received(now);
-        true
-    }
-
-    /// The text the server answers keepalives with, when a heartbeat is set.
-    pub fn heartbeat_reply(&self) -> Option<&str> {
-        self.config.heartbeat.as_ref().map(|h| h.reply.as_str())
-    }
-
-    /// What every received frame does: keeps time and ends the heartbeat
-    /// wait; false when no socket is open or closing.
-    fn receive(&mut self, now: Timestamp) -> bool {
-        if !(self.phase.is_open() || self.phase.is_closing()) {
-            return false;
-        }
-        if self.phase.is_open() {
-            self.touch(now);
-        }
-        self.timers.stop(Timer::Heartbeat);
-        true
-    }
-
-    fn count_received(&mut self, now: Timestamp) {
-        self.counters.received += 1;
-        self.lazy_persist(now);
     }
 
     /// The socket closed (the browser's `close` event).
@@ -342,7 +286,7 @@ impl Connection {
         self.attempt
     }
 
-    pub(crate) fn random(&mut self) -> f64 {
+    pub(super) fn random(&mut self) -> f64 {
         match &mut self.random {
             Random::Seeded(rng) => rng.next_f64(),
             Random::Custom(f) => f(),

@@ -29,6 +29,9 @@ pub enum Action {
     Watchdog(Option<Millis>),
     /// Wake the worker at this time with a one-shot alarm, or clear it (`None`).
     Wake(Option<Timestamp>),
+    /// Read the stored state and hand what was found to
+    /// [`handle_loaded`](crate::core::Connection::handle_loaded).
+    Load,
 }
 
 /// What the application sees.
@@ -49,6 +52,16 @@ pub enum Event {
     GaveUp(Option<CloseInfo>),
     /// Something went wrong; the state events say what happens next.
     Error(Error),
+    /// A queued send, named by the `seq` its [`Sent`] gave, is settled:
+    /// `Ok(id)` once its message is stored as `id` (or went to a socket
+    /// already), `Err` when the write that was to hold it failed and it was
+    /// taken back out of the outbox: neither stored nor sent.
+    Settled {
+        /// The send's `seq`.
+        seq: u64,
+        /// Its id, or why it was taken back.
+        result: Result<u64, Error>,
+    },
 }
 
 /// What `send` did with a message.
@@ -57,14 +70,17 @@ pub enum Event {
 pub enum Sent {
     /// Handed to the open socket.
     ToSocket,
-    /// Put in the outbox as `id`; safe once persist `seq` is written.
+    /// Put in the outbox as `id`; [`Event::Settled`] with `seq` tells when
+    /// it is stored (and its final id: a connect that came before the
+    /// stored ids were read renumbers it).
     Queued {
         /// The outbox id.
         id: u64,
-        /// The persist sequence that holds it.
+        /// The persist sequence that holds it: the send's name until settled.
         seq: u64,
     },
-    /// A reliable message `id`, sent if open, kept until acked; safe once `seq` is written.
+    /// A reliable message `id`, sent if open, kept until acked; settled like
+    /// [`Sent::Queued`].
     Reliable {
         /// The wire id.
         id: u64,

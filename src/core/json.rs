@@ -1,8 +1,9 @@
 //! The little JSON the core needs: string escaping and flat-object reading,
 //! without a JSON library in the wasm module.
 
-/// `text` as a JSON string literal, quotes included.
-pub(crate) fn quote(text: &str) -> String {
+/// `text` as a JSON string literal, quotes included (error messages quote
+/// what the caller wrote this way, in the core and in the shell alike).
+pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     push_quoted(&mut out, text);
     out

@@ -15,7 +15,7 @@ pub const WAKE_ALARM_AFTER: Millis = Millis(25_000);
 const LAZY_PERSIST: Millis = Millis(2_000);
 
 impl Connection {
-    pub(crate) fn open_socket(&mut self, now: Timestamp, reconnect: bool) {
+    pub(super) fn open_socket(&mut self, now: Timestamp, reconnect: bool) {
         let Some(url) = &self.url else { return };
         let mut target = url.as_str().to_owned();
         if let Some(auth) = &self.config.auth {
@@ -38,7 +38,7 @@ impl Connection {
         self.set_phase(Phase::Connecting);
     }
 
-    pub(crate) fn start_close(&mut self, now: Timestamp, request: CloseRequest) {
+    pub(super) fn start_close(&mut self, now: Timestamp, request: CloseRequest) {
         self.actions.push_back(Action::Close {
             code: request.code(),
             reason: request.reason().to_owned(),
@@ -49,7 +49,7 @@ impl Connection {
         self.set_phase(Phase::Closing { request });
     }
 
-    pub(crate) fn finish_close(&mut self, info: CloseInfo, next: Phase) {
+    pub(super) fn finish_close(&mut self, info: CloseInfo, next: Phase) {
         self.timers.stop_socket_timers();
         self.last_close = Some(info.clone());
         self.events.push_back(Event::Close(info));
@@ -58,7 +58,7 @@ impl Connection {
     }
 
     /// The socket went away without the caller asking: reconnect, or not.
-    pub(crate) fn lost(&mut self, now: Timestamp, info: CloseInfo) {
+    pub(super) fn lost(&mut self, now: Timestamp, info: CloseInfo) {
         if let Phase::Open { since } = self.phase {
             if now.saturating_since(since) >= self.config.backoff.min_uptime {
                 self.attempt = 0;
@@ -66,10 +66,7 @@ impl Connection {
         }
         let fatal = self.config.fatal_close_codes.contains(&info.code);
         if !self.intent_open || !self.config.reconnect || fatal {
-            if self.intent_open {
-                self.actions.push_back(Action::Watchdog(None));
-            }
-            self.intent_open = false;
+            self.set_intent(false);
             self.finish_close(info, Phase::Closed);
             return;
         }
@@ -82,24 +79,42 @@ impl Connection {
             return;
         }
         let random = self.random();
-        let delay = self.config.backoff.delay(self.attempt, random);
-        let at = now + delay;
+        let at = now + self.config.backoff.delay(self.attempt, random);
         self.finish_close(info, Phase::Backoff { at });
+        self.back_off(now, at);
+    }
+
+    /// Waits in backoff until `at`: the reconnect timer, and an alarm when
+    /// the wait may outlive the worker.
+    pub(super) fn back_off(&mut self, now: Timestamp, at: Timestamp) {
+        self.set_phase(Phase::Backoff { at });
         self.timers.set(Timer::Reconnect, at);
-        if delay > WAKE_ALARM_AFTER {
+        if at.saturating_since(now) > WAKE_ALARM_AFTER {
             self.set_wake(Some(at));
         }
     }
 
+    /// The caller's intent changes: a watchdog alarm keeps an open intent's
+    /// worker coming back, and goes once the intent is closed.
+    pub(super) fn set_intent(&mut self, open: bool) {
+        if open {
+            self.actions
+                .push_back(Action::Watchdog(self.config.watchdog));
+        } else if self.intent_open {
+            self.actions.push_back(Action::Watchdog(None));
+        }
+        self.intent_open = open;
+    }
+
     /// Asks for the one-shot wake alarm at `at`, or its removal; only on change.
-    pub(crate) fn set_wake(&mut self, at: Option<Timestamp>) {
+    pub(super) fn set_wake(&mut self, at: Option<Timestamp>) {
         if self.wake != at {
             self.wake = at;
             self.actions.push_back(Action::Wake(at));
         }
     }
 
-    pub(crate) fn on_reconnect(&mut self, now: Timestamp) {
+    pub(super) fn on_reconnect(&mut self, now: Timestamp) {
         if !self.phase.is_backoff() || !self.intent_open {
             return;
         }
@@ -110,7 +125,7 @@ impl Connection {
     }
 
     /// Data moved: the keepalive waits a full interval from now.
-    pub(crate) fn touch(&mut self, now: Timestamp) {
+    pub(super) fn touch(&mut self, now: Timestamp) {
         self.last_activity = now;
         match self.config.keepalive() {
             Some(keepalive) if self.phase.is_open() => {
@@ -121,14 +136,16 @@ impl Connection {
         self.lazy_persist(now);
     }
 
-    /// Counters changed: write them soon, together with whatever else changes.
-    pub(crate) fn lazy_persist(&mut self, now: Timestamp) {
-        if !self.timers.is_set(Timer::Persist) && self.dirty == self.persisted {
+    /// Counters changed: write them soon, together with whatever else
+    /// changes (unless a write waits already; after a failed one, this is
+    /// the change that tries again).
+    pub(super) fn lazy_persist(&mut self, now: Timestamp) {
+        if !self.timers.is_set(Timer::Persist) && self.dirty <= self.written_or_failed() {
             self.timers.set(Timer::Persist, now + LAZY_PERSIST);
         }
     }
 
-    pub(crate) fn on_keepalive(&mut self, now: Timestamp) {
+    pub(super) fn on_keepalive(&mut self, now: Timestamp) {
         let Some(keepalive) = self.config.keepalive() else {
             return;
         };
@@ -149,13 +166,13 @@ impl Connection {
         self.touch(now);
     }
 
-    pub(crate) fn on_heartbeat_timeout(&mut self, now: Timestamp) {
+    pub(super) fn on_heartbeat_timeout(&mut self, now: Timestamp) {
         if self.phase.is_open() {
             self.give_up_socket(now, Error::HeartbeatTimeout, "heartbeat timeout");
         }
     }
 
-    pub(crate) fn on_connect_timeout(&mut self, now: Timestamp) {
+    pub(super) fn on_connect_timeout(&mut self, now: Timestamp) {
         if self.phase.is_connecting() {
             self.give_up_socket(now, Error::ConnectTimeout, "connect timeout");
         }
@@ -175,7 +192,7 @@ impl Connection {
 
     /// Drops a socket whose closing handshake is under way (it timed out, or
     /// `connect` wants a new one); the close is reported as unclean.
-    pub(crate) fn abandon_close(&mut self) {
+    pub(super) fn abandon_close(&mut self) {
         let Phase::Closing { request } = &self.phase else {
             return;
         };
@@ -188,12 +205,12 @@ impl Connection {
         self.finish_close(info, Phase::Closed);
     }
 
-    pub(crate) fn report(&mut self, error: Error) {
+    pub(super) fn report(&mut self, error: Error) {
         self.last_error = Some(ErrorInfo::from(&error));
         self.events.push_back(Event::Error(error));
     }
 
-    pub(crate) fn set_phase(&mut self, phase: Phase) {
+    pub(super) fn set_phase(&mut self, phase: Phase) {
         let changed = phase.public() != self.phase.public();
         self.phase = phase;
         if changed {
@@ -202,9 +219,10 @@ impl Connection {
     }
 
     /// Something worth persisting changed; returns the sequence that will hold it.
-    pub(crate) fn mark_dirty(&mut self) -> u64 {
+    pub(super) fn mark_dirty(&mut self) -> u64 {
         self.dirty += 1;
         self.timers.stop(Timer::Persist);
+        self.read_on_change();
         self.dirty
     }
 }

@@ -2,7 +2,11 @@
 //!
 //! It has no sockets, no timers and no clock of its own. The shell feeds it
 //! events with `handle_*` and carries out what `poll_action` asks, re-arming
-//! one timer from `poll_timeout`. Everything here builds and tests natively.
+//! one timer from `poll_timeout`. Every rule about state is here, storage's
+//! too: the core asks for the stored state (`Action::Load`) and decides what
+//! a read found means (`handle_loaded`), says when to write (`poll_persist`)
+//! and what a write's outcome means for the sends it held (`Event::Settled`).
+//! Everything here builds and tests natively.
 
 mod backoff;
 mod base64;
@@ -15,20 +19,23 @@ mod error;
 mod ids;
 mod io;
 mod ip;
-pub(crate) mod json;
+pub mod json;
 mod lifecycle;
 mod message;
 mod options;
 pub(crate) mod outbox;
 mod persist;
 mod protocols;
+mod receive;
 mod reliable;
+mod restore;
+mod resume;
 mod sending;
 mod snapshot;
 mod state;
 mod status;
 mod store;
-pub(crate) mod text;
+pub mod text;
 mod time;
 mod timer;
 mod url;
@@ -55,6 +62,7 @@ pub use options::Options;
 pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 pub use protocols::Protocols;
 pub use reliable::{parse_ack, ACK_MARK};
+pub use resume::Loaded;
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
 pub use state::{ConnState, Intent};
 pub use status::Status;

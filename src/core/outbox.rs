@@ -27,8 +27,8 @@ pub struct OutboxEntry {
 enum Pick {
     /// Reliable entries up to this id.
     AckedBy(u64),
-    /// The entry with this id.
-    Id(u64),
+    /// The entry with this id, if no socket has it yet.
+    Unsent(u64),
     /// Unreliable entries handed to the socket by `take_ready`.
     Taken,
 }
@@ -76,7 +76,7 @@ impl Outbox {
             index += 1;
             let drop = match pick {
                 Pick::AckedBy(id) => entry.reliable && entry.id <= id,
-                Pick::Id(id) => entry.id == id,
+                Pick::Unsent(id) => entry.id == id && !entry.sent,
                 Pick::Taken => !entry.reliable && entry.sent,
             };
             if drop && index <= wire {
@@ -133,8 +133,8 @@ impl Outbox {
         (at - start) as u64
     }
 
-    pub(crate) fn remove(&mut self, id: u64) -> bool {
-        self.remove_where(Pick::Id(id)) > 0
+    pub(crate) fn remove_unsent(&mut self, id: u64) -> bool {
+        self.remove_where(Pick::Unsent(id)) > 0
     }
 
     /// Adds `delta` to every entry's id (see `Ids::rebase`).

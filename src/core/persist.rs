@@ -1,15 +1,12 @@
-//! Persistence: the snapshot out, the restore in, and the write sequence that
-//! lets a queued `send` resolve only once its message is stored.
+//! Persistence: the snapshot out, the write sequence that lets a queued
+//! `send` settle only once its message is stored, and what a failed write or
+//! any other storage error does.
 
 use crate::core::connection::Connection;
-use crate::core::ids::{Ids, MAX_ID};
-use crate::core::io::{Action, Event};
-use crate::core::lifecycle::WAKE_ALARM_AFTER;
-use crate::core::outbox::Outbox;
+use crate::core::io::Event;
 use crate::core::snapshot::{Snapshot, StoredMessage, SNAPSHOT_VERSION};
 use crate::core::state::Phase;
-use crate::core::timer::Timer;
-use crate::core::{Error, Intent, Timestamp, WsUrl};
+use crate::core::{Error, Intent, Timestamp};
 
 impl Connection {
     /// The state to store (without secrets).
@@ -44,20 +41,44 @@ impl Connection {
 
     /// `Some(seq)` when state changed since the last write: write
     /// [`Connection::snapshot`], then call [`Connection::handle_persisted`]
-    /// with `seq` and the snapshot's `next_id`.
+    /// with `seq` and the snapshot's `next_id`, or
+    /// [`Connection::handle_write_failed`]. `None` while the stored state of
+    /// an earlier life is not known yet (see
+    /// [`expect_stored_state`](Connection::expect_stored_state)), and after
+    /// a failed write until the next change: a failing store is not hammered.
     #[must_use]
     pub fn poll_persist(&self) -> Option<u64> {
-        (self.dirty > self.persisted).then_some(self.dirty)
+        (self.dirty > self.written_or_failed() && !self.stored.holds_writes()).then_some(self.dirty)
     }
 
     /// The snapshot taken at `seq`, whose `nextId` is `next_id`, is in
-    /// storage. Frames that waited for the write reserving their ids go out
-    /// now. (Without storage nothing survives the worker and no id comes
-    /// back: pass `u64::MAX`.)
+    /// storage: the sends it holds are settled, and frames that waited for
+    /// the write reserving their ids go out now. (Without storage nothing
+    /// survives the worker and no id comes back: pass `u64::MAX`.)
     pub fn handle_persisted(&mut self, now: Timestamp, seq: u64, next_id: u64) {
         self.persisted = self.persisted.max(seq);
         self.ids.stored_up_to(next_id);
         self.flush_outbox(now);
+        self.settle(seq, None);
+    }
+
+    /// The write of the snapshot taken at `seq` failed with `error`: the
+    /// sends it was to hold whose message still waits in the outbox are
+    /// taken back out (settled with the error: neither stored nor sent);
+    /// those already handed to a socket are settled as sent. The error is
+    /// reported; the next change writes again.
+    pub fn handle_write_failed(&mut self, _now: Timestamp, seq: u64, error: Error) {
+        self.write_failed = self.write_failed.max(seq);
+        self.settle(seq, Some(&error));
+        self.report(error);
+    }
+
+    /// A storage or alarms call of the shell failed (a read goes to
+    /// [`handle_loaded`](Connection::handle_loaded), a write to
+    /// [`handle_write_failed`](Connection::handle_write_failed)): reported
+    /// as an error event and in the status.
+    pub fn handle_storage_error(&mut self, _now: Timestamp, error: Error) {
+        self.report(error);
     }
 
     /// The last sequence known to be in storage.
@@ -65,132 +86,25 @@ impl Connection {
         self.persisted
     }
 
-    /// The stored `nextId`, read after a `connect()` that came before any
-    /// restore: that connect's state wins, but ids must go on from the
-    /// stored ones, since ids below it may have reached the wire in an
-    /// earlier life. The shell writes nothing before this call (until then
-    /// no reliable frame can leave: none of its ids is reserved). Messages
-    /// queued meanwhile are renumbered from `stored`; returns by how much
-    /// every id moved (0: none did), for ids the shell holds.
-    pub fn handle_stored_next_id(&mut self, stored: u64) -> u64 {
-        if self.persisted > 0 {
-            return 0; // written already: the shell broke the rule above
-        }
-        let delta = self.ids.rebase(stored);
-        if delta > 0 {
-            self.outbox.shift_ids(delta);
-            self.reserve_ids(); // and marks the state changed
-        }
-        delta
+    /// The last sequence written, or whose write failed: nothing is written
+    /// again before a change after it.
+    pub(super) fn written_or_failed(&self) -> u64 {
+        self.persisted.max(self.write_failed)
     }
 
-    /// The stored state could not be read: report it (the shell quarantines it).
-    pub fn handle_corrupt_snapshot(&mut self, why: &str) {
-        self.report(Error::CorruptSnapshot(why.to_owned()));
-        self.mark_dirty();
-    }
-
-    /// Restores a stored snapshot (and the session secret) on worker start,
-    /// and reconnects if the caller's intent is open. Checks everything first:
-    /// on error nothing changed and the error is a [`Error::CorruptSnapshot`].
-    pub fn restore(
-        &mut self,
-        now: Timestamp,
-        snapshot: Snapshot,
-        secret: Option<String>,
-    ) -> Result<(), Error> {
-        let corrupt = |why: String| Error::CorruptSnapshot(why);
-        if snapshot.version != SNAPSHOT_VERSION {
-            return Err(corrupt(format!("unknown version {}", snapshot.version)));
-        }
-        let intent_open = snapshot.intent == Intent::Open;
-        // Ids start at 1 (an id 0 queued would be out of order on the next
-        // restore), and each number grows by one from here: one near
-        // `u64::MAX` would overflow. JS numbers stop at 2^53 - 1 anyway, so
-        // `nextId - 1` and the counters must not be above it (then neither is
-        // their bitwise or).
-        let c = &snapshot.counters;
-        let all = snapshot.next_id.wrapping_sub(1)
-            | c.worker_starts
-            | c.connects
-            | c.reconnects
-            | c.sent
-            | c.received
-            | c.keepalives;
-        if all > MAX_ID {
-            return Err(corrupt("nextId or a counter out of range".into()));
-        }
-        let mut options = snapshot.options.clone();
-        options.auth_token = secret;
-        if options.auth_query_param.is_some() && options.auth_token.is_none() {
-            // The session secret is gone (browser restart): connect without it.
-            options.auth_query_param = None;
-        }
-        let config = options
-            .to_config()
-            .map_err(|e| corrupt(format!("stored options: {e}")))?;
-        let url = match &snapshot.url {
-            Some(u) => Some(WsUrl::parse(u).map_err(|e| corrupt(format!("stored URL: {e}")))?),
-            None if intent_open => return Err(corrupt("intent open without a URL".into())),
-            None => None,
-        };
-        let mut outbox = Outbox::default();
-        let mut last_id = 0;
-        for stored in &snapshot.outbox {
-            let entry = stored.to_entry()?;
-            if entry.id <= last_id || entry.id >= snapshot.next_id {
-                return Err(corrupt(format!("outbox id {} out of order", entry.id)));
+    /// Settles the sends held by the write of `seq`, in order: stored, or
+    /// (`failed`) taken back unless a socket has them already.
+    fn settle(&mut self, seq: u64, failed: Option<&Error>) {
+        while let Some((send, id)) = self.unsettled.front().copied() {
+            if send > seq {
+                break;
             }
-            last_id = entry.id;
-            outbox
-                .push(entry, usize::MAX, usize::MAX)
-                .map_err(|e| corrupt(e.to_string()))?;
+            self.unsettled.pop_front();
+            let result = match failed {
+                Some(error) if self.take_back(id) => Err(error.clone()),
+                _ => Ok(id),
+            };
+            self.events.push_back(Event::Settled { seq: send, result });
         }
-
-        self.config = config;
-        self.options = options;
-        self.url = url;
-        self.intent_open = intent_open;
-        self.attempt = snapshot.attempt;
-        self.outbox = outbox;
-        self.ids = Ids::restored(snapshot.next_id);
-        let starts = self.counters.worker_starts;
-        self.counters = snapshot.counters;
-        self.counters.worker_starts += starts;
-        self.last_close = snapshot.last_close;
-        self.last_error = snapshot.last_error.or(self.last_error.take());
-        self.mark_dirty();
-        self.reserve_ids();
-        self.timers.stop_socket_timers();
-        // An alarm set before the worker stopped may still be there.
-        self.wake = snapshot.next_attempt_at.map(Timestamp);
-
-        if !intent_open {
-            self.set_phase(if self.url.is_some() {
-                Phase::Closed
-            } else {
-                Phase::Idle
-            });
-            return Ok(());
-        }
-        if snapshot.gave_up {
-            self.set_phase(Phase::GaveUp);
-            self.events
-                .push_back(Event::GaveUp(self.last_close.clone()));
-            return Ok(());
-        }
-        self.actions
-            .push_back(Action::Watchdog(self.config.watchdog));
-        match snapshot.next_attempt_at.map(Timestamp) {
-            Some(at) if at > now => {
-                self.set_phase(Phase::Backoff { at });
-                self.timers.set(Timer::Reconnect, at);
-                if at.saturating_since(now) > WAKE_ALARM_AFTER {
-                    self.set_wake(Some(at));
-                }
-            }
-            _ => self.open_socket(now, true),
-        }
-        Ok(())
     }
 }

@@ -43,6 +43,7 @@ impl Connection {
         self.outbox.push(entry, max_count, max_bytes)?;
         self.ids.take();
         let seq = self.mark_dirty();
+        self.unsettled.push_back((seq, id));
         self.reserve_ids();
         self.flush_outbox(now);
         Ok(if reliable {
@@ -53,7 +54,7 @@ impl Connection {
     }
 
     /// Hands the open socket every outbox entry it may take now, in order.
-    pub(crate) fn flush_outbox(&mut self, now: Timestamp) {
+    pub(super) fn flush_outbox(&mut self, now: Timestamp) {
         if !self.phase.is_open() {
             return;
         }
@@ -69,7 +70,7 @@ impl Connection {
 
     /// Asks for a new block of ids when less than half of one is left; the
     /// next write holds it.
-    pub(crate) fn reserve_ids(&mut self) {
+    pub(super) fn reserve_ids(&mut self) {
         if self.ids.wants_block() {
             self.ids.reserve();
             self.mark_dirty();
@@ -116,9 +117,10 @@ impl Connection {
         n
     }
 
-    /// Takes message `id` back out of the outbox (its write failed); whether it was there.
-    pub fn remove_from_outbox(&mut self, id: u64) -> bool {
-        let removed = self.outbox.remove(id);
+    /// Takes message `id` back out of the outbox (its write failed) unless a
+    /// socket has it already; whether it did.
+    pub(super) fn take_back(&mut self, id: u64) -> bool {
+        let removed = self.outbox.remove_unsent(id);
         if removed {
             self.mark_dirty();
         }

@@ -3,7 +3,7 @@
 //! itself; this synchronous form serves native code and tests, with
 //! [`MemoryStore`] standing in for `chrome.storage`.
 
-use crate::core::{Connection, Error, Snapshot, Timestamp};
+use crate::core::{Connection, Error, Loaded, Snapshot, Timestamp};
 
 /// Somewhere a snapshot and its secret survive the worker.
 pub trait SnapshotStore {
@@ -50,14 +50,16 @@ impl Connection {
         Ok(())
     }
 
-    /// A worker start: restores from `store` (if it holds anything) and counts
-    /// the start. A corrupt snapshot is reported and the connection starts fresh.
+    /// A worker start: hands what `store` holds to
+    /// [`handle_loaded`](Connection::handle_loaded), which restores it and
+    /// counts the start. A snapshot that cannot be restored is reported and
+    /// the connection starts fresh (its ids after the stored ones).
     pub fn resume_from(&mut self, now: Timestamp, store: &impl SnapshotStore) {
-        if let Some((snapshot, secret)) = store.load() {
-            if let Err(error) = self.restore(now, snapshot, secret) {
-                self.report(error);
-            }
-        }
-        self.handle_worker_start();
+        let loaded = match store.load() {
+            Some((snapshot, secret)) => Loaded::Snapshot(Box::new(snapshot), secret),
+            None => Loaded::Nothing,
+        };
+        // A memory store keeps no quarantine: the next write replaces it.
+        let _why = self.handle_loaded(now, loaded);
     }
 }

@@ -7,7 +7,7 @@ const DIGITS: u32 = 15;
 /// `value` much as JS prints it: whole numbers as integers, others with up to
 /// 15 significant digits (trailing zeros dropped), numbers from 1e19 and below
 /// 1e-6 in exponent form (`1.5e+300`), and `NaN`, `Infinity`, `-Infinity`.
-pub(crate) fn number(value: f64) -> String {
+pub fn number(value: f64) -> String {
     if value.is_nan() {
         return "NaN".into();
     }

@@ -54,6 +54,22 @@ impl Driver<'_> {
                 );
             }
         }
+        let unknown = self.store && self.known != Known::Yes;
+        if unknown && self.conn.poll_persist().is_some() {
+            self.fail(
+                "stored state first",
+                format!(
+                    "a write asked for while the stored state is {:?}",
+                    self.known
+                ),
+            );
+        }
+        if self.known == Known::IdsUnread && !self.loading && !self.read_failed {
+            self.fail(
+                "stored state first",
+                "a connect came first and no read of the stored ids is asked for".into(),
+            );
+        }
         let state = self.conn.state();
         let agrees = match self.socket {
             Socket::None => !matches!(

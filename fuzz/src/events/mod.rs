@@ -9,9 +9,10 @@
 //!
 //! The model, one concept a file: `shell.rs` carries out the core's
 //! actions and reads its events, `ops.rs` runs the operation an input picks,
-//! `storage.rs` has the writes and the worker restarts, `invariants.rs`
-//! checks what follows after every step, `gen.rs` reads messages, codes and
-//! options from the input.
+//! `storage.rs` has the writes, their failures and the worker restarts,
+//! `load.rs` the reads of the stored state and what they find,
+//! `invariants.rs` checks what follows after every step, `gen.rs` reads
+//! messages, codes and options from the input.
 //!
 //! Invariants, listed here once (the name is in the panic message):
 //! - `no panic`: the core never panics (libFuzzer reports it).
@@ -42,13 +43,29 @@
 //! - `persistence`: a queued send's `seq` is pending until written; a written
 //!   snapshot reads back equal through JSON and restores (each outbox
 //!   entry with its id, kind and reliable flag).
+//! - `settlement`: every queued send (`Sent::Queued` or `Sent::Reliable`) is
+//!   settled once, by the write that holds it (`Event::Settled` with its
+//!   id, moved by a renumbering if one came between) or by that write's
+//!   failure: taken back (`Err`) exactly when its message still waited in
+//!   the outbox, else `Ok`; after a failed write that took nothing back,
+//!   nothing is written before the next change.
+//! - `stored state first`: after a restart nothing is written until the
+//!   stored state was read (`poll_persist()` is `None`); the core asks for
+//!   the read itself (`Action::Load`), one at a time and only while the
+//!   state is unknown; after a `connect()` that came first it asks until a
+//!   read succeeds, and its ids move up to the stored `nextId`; only a
+//!   value a resume could not restore is quarantined; a read once the state
+//!   is known changes nothing; a worker start is counted at a resume's read.
 //! - `ids never reused`: the id rule, see `wire_ids.rs`. Writes are
 //!   asynchronous as in the shell: one may start (the snapshot is taken),
-//!   other steps run, then it lands; a restart while one is under way starts
-//!   from it or from the one before, as the input says.
+//!   other steps run, then it lands or fails; a restart while one is under
+//!   way starts from it or from the one before, as the input says. A read
+//!   at a restart may fail, or find the stored value corrupt (its `nextId`
+//!   salvaged) or refused by the core's checks.
 
 mod gen;
 mod invariants;
+mod load;
 mod ops;
 mod shell;
 mod storage;
@@ -58,8 +75,8 @@ use crate::wire_ids::WireIds;
 use gen::*;
 use std::collections::{BTreeMap, VecDeque};
 use sw_websocket::core::{
-    parse_ack, Action, ConnState, Connection, Event, Message, Options, Protocols, SendOptions,
-    Sent, Snapshot, Timestamp, ACK_MARK, MAX_CLOSE_REASON_BYTES,
+    parse_ack, Action, ConnState, Connection, Error, Event, Loaded, Message, Options, Protocols,
+    SendOptions, Sent, Snapshot, Timestamp, ACK_MARK, MAX_CLOSE_REASON_BYTES,
 };
 
 /// Where the driver's clock starts.
@@ -85,12 +102,12 @@ pub mod op {
     pub const PERSIST: u8 = 16;
     pub const RESTART: u8 = 17;
     pub const CLEAR_OUTBOX: u8 = 18;
-    pub const REMOVE: u8 = 19;
-    pub const WORKER_START: u8 = 20;
-    pub const CORRUPT: u8 = 21;
+    pub const WRITE_FAILED: u8 = 19;
+    pub const RESUME: u8 = 20;
+    pub const STORAGE_ERROR: u8 = 21;
     pub const WRITE_START: u8 = 22;
     pub const RESTART_CONNECT_FIRST: u8 = 23;
-    pub const READ_IDS: u8 = 2;
+    pub const LOAD: u8 = 2;
     /// Operations in all.
     pub const OPS: u8 = 24;
 }
@@ -165,6 +182,21 @@ struct Step {
     keepalives: u64,
     events: Vec<Event>,
     flush: Option<Flush>,
+    /// The write that landed (`false`) or failed (`true`) in this step.
+    write: Option<(u64, bool)>,
+    /// Sends a failed write took back.
+    taken_back: usize,
+}
+
+/// What the model expects the core to know of the stored state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Known {
+    /// Not read and no connect yet.
+    Unread,
+    /// A connect came first: its ids wait for the stored `nextId`.
+    IdsUnread,
+    /// Restored, read, or (the first life) nothing can be stored.
+    Yes,
 }
 
 struct Driver<'l> {
@@ -178,10 +210,20 @@ struct Driver<'l> {
     unacked: BTreeMap<u64, u64>,
     next_k: u64,
     stored: Option<(Snapshot, Option<String>)>,
-    /// `connect()` came before storage was read: no write until `read_ids`.
-    ids_unread: bool,
+    /// This life has a store to read (every life but the first).
+    store: bool,
+    known: Known,
+    /// A read the core asked for is under way.
+    loading: bool,
+    /// The last read after a connect that came first failed, and none was
+    /// asked for since.
+    read_failed: bool,
+    /// This life's worker start is counted.
+    counted: bool,
     /// A write under way: its sequence, snapshot and secret.
     writing: Option<(u64, Snapshot, Option<String>)>,
+    /// Queued sends not settled yet: seq -> id.
+    unsettled: BTreeMap<u64, u64>,
     /// Every reliable id handed to a socket, in any life.
     wire: WireIds,
     /// The state as told by `State` events.
@@ -205,8 +247,13 @@ impl Driver<'_> {
             unacked: BTreeMap::new(),
             next_k: 0,
             stored: None,
-            ids_unread: false,
+            store: false,
+            known: Known::Unread,
+            loading: false,
+            read_failed: false,
+            counted: false,
             writing: None,
+            unsettled: BTreeMap::new(),
             wire: WireIds::default(),
             state: ConnState::Idle,
             sent: 0,
@@ -246,23 +293,6 @@ impl Driver<'_> {
                 actions.join(" "),
                 self.step.events
             ));
-        }
-    }
-
-    /// Fires every timer due up to `target`, each at its deadline; stops
-    /// short of `target` after 500 (a 1 s keepalive over hours, say), which
-    /// keeps runs fast. Each `handle_timeout` must leave its deadline behind
-    /// (checked in `end`), so time moves on.
-    fn advance(&mut self, target: Timestamp) {
-        for _ in 0..500 {
-            let Some(at) = self.conn.poll_timeout().filter(|at| *at <= target) else {
-                self.now = target;
-                return;
-            };
-            self.begin("timer");
-            self.now = self.now.max(at);
-            self.conn.handle_timeout(self.now);
-            self.end(true);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The shell's side of the model: carrying out the core's actions (one
-//! browser socket), checking each frame handed to it, reading its events.
+//! browser socket), checking each frame handed to it, reading its events
+//! (settled sends among them), and socket events that come with no socket.
 
 use super::*;
 
@@ -38,6 +39,20 @@ impl Driver<'_> {
                     self.fail("one socket", "Drop without a socket".into());
                 }
                 self.socket = Socket::None;
+            }
+            Action::Load => {
+                let unknown = self.store && self.known != Known::Yes;
+                if self.loading || !unknown {
+                    self.fail(
+                        "stored state first",
+                        format!(
+                            "a read asked for (one under way: {}) in {:?}",
+                            self.loading, self.known
+                        ),
+                    );
+                }
+                self.loading = true;
+                self.read_failed = false;
             }
             Action::Wake(Some(at)) if at < self.now => self.fail(
                 "deadline never in the past",
@@ -180,11 +195,71 @@ impl Driver<'_> {
                 self.pending
                     .retain(|a| !(a.reliable && a.id.is_some_and(|id| id <= *n)));
             }
+            Event::Settled { seq, result } => self.settled(*seq, result),
             Event::Open if self.socket != Socket::Open => self.fail(
                 "one socket",
                 format!("Open event with the socket {:?}", self.socket),
             ),
             _ => {}
         }
+    }
+
+    /// A queued send is settled: by the write of this step that holds it;
+    /// taken back exactly when its message still waited in the outbox.
+    fn settled(&mut self, seq: u64, result: &Result<u64, Error>) {
+        let Some(id) = self.unsettled.remove(&seq) else {
+            self.fail(
+                "settlement",
+                format!("seq {seq} settled twice, or never sent"),
+            );
+        };
+        let failed = match self.step.write {
+            Some((write, failed)) if seq <= write => failed,
+            write => self.fail(
+                "settlement",
+                format!("seq {seq} settled with the write {write:?} of this step"),
+            ),
+        };
+        let waiting = self.pending.iter().position(|a| a.id == Some(id));
+        match (result, failed, waiting) {
+            (Ok(settled), false, _) | (Ok(settled), true, None) if *settled == id => {}
+            (Err(Error::Storage(_)), true, Some(at)) => {
+                self.pending.remove(at);
+                self.step.taken_back += 1;
+            }
+            _ => self.fail(
+                "settlement",
+                format!(
+                    "seq {seq} (id {id}) settled {result:?}, write failed {failed}, waiting {waiting:?}"
+                ),
+            ),
+        }
+    }
+
+    /// A socket event with no socket there: ignored.
+    pub(super) fn stray(&mut self, which: u8, input: &mut Input) {
+        self.begin("stray socket event");
+        match which {
+            0 => self.conn.handle_open(self.now),
+            1 => {
+                let text = input.text(8);
+                self.conn.handle_message(self.now, Message::Text(text));
+            }
+            2 => self.conn.handle_close(self.now, 1006, "", false),
+            3 => self.conn.handle_error(self.now),
+            _ => self.conn.handle_open_failed(self.now, "stray"),
+        }
+        if self.socket == Socket::None {
+            if let Some(action) = self.conn.poll_action() {
+                self.fail(
+                    "delivery",
+                    format!("an event of no socket asked for {action:?}"),
+                );
+            }
+            if let Some(event) = self.conn.poll_event() {
+                self.fail("delivery", format!("an event of no socket told {event:?}"));
+            }
+        }
+        self.end(false);
     }
 }

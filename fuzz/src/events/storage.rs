@@ -1,5 +1,5 @@
-//! Storage as the shell has it: writes that start and land later, and
-//! worker stops and restarts from what was written.
+//! Storage as the shell has it: writes that start and land (or fail)
+//! later, and worker stops and restarts from what was written.
 
 use super::*;
 use crate::json::{from_json, to_json};
@@ -9,23 +9,58 @@ impl Driver<'_> {
     /// started and finished in this step.
     pub(super) fn persist(&mut self) {
         self.begin("persist");
-        let landing = match self.writing.take() {
-            Some(write) => Some(write),
-            None if self.ids_unread => None, // the shell holds its writes
-            None => self.take_snapshot(),
-        };
-        if let Some((seq, snapshot, secret)) = landing {
+        if let Some((seq, snapshot, secret)) = self.writing.take().or_else(|| self.take_snapshot())
+        {
             let next_id = snapshot.next_id;
             self.stored = Some((snapshot, secret));
+            self.step.write = Some((seq, false));
             self.conn.handle_persisted(self.now, seq, next_id);
         }
         self.end(false);
+        self.all_settled();
+    }
+
+    /// A write fails: the one under way, or one of the state now. Unless it
+    /// took sends back, the next write waits for a change after it.
+    pub(super) fn write_failed(&mut self) {
+        self.begin("write failed");
+        let pending = self.conn.poll_persist();
+        let mut failed = None;
+        if let Some((seq, _, _)) = self.writing.take().or_else(|| self.take_snapshot()) {
+            self.step.write = Some((seq, true));
+            failed = Some(seq);
+            let error = Error::Storage("fuzz: quota exceeded".into());
+            self.conn.handle_write_failed(self.now, seq, error);
+        }
+        self.end(false);
+        self.all_settled();
+        let after = self.conn.poll_persist();
+        let expected = pending.filter(|next| Some(*next) != failed);
+        if failed.is_some() && self.step.taken_back == 0 && after != expected {
+            self.fail(
+                "settlement",
+                format!("after the failed write {failed:?}, poll_persist() is {after:?}"),
+            );
+        }
+    }
+
+    /// After a write landed or failed, every send it held is settled.
+    fn all_settled(&self) {
+        let Some((seq, _)) = self.step.write else {
+            return;
+        };
+        if let Some((send, id)) = self.unsettled.range(..=seq).next() {
+            self.fail(
+                "settlement",
+                format!("send seq {send} (id {id}) not settled by the write of seq {seq}"),
+            );
+        }
     }
 
     /// A write starts: the snapshot is taken now, it lands at a later `persist`.
     pub(super) fn write_start(&mut self) {
         self.begin("write start");
-        if self.writing.is_none() && !self.ids_unread {
+        if self.writing.is_none() {
             self.writing = self.take_snapshot();
         }
         self.end(false);
@@ -48,11 +83,10 @@ impl Driver<'_> {
     }
 
     /// The worker stops and starts again, and `connect()` comes before
-    /// storage is read: the shell writes nothing until `read_ids`.
+    /// storage is read: the core holds its writes and asks for the read.
     pub(super) fn restart_connect_first(&mut self, input: &mut Input) {
         self.stop(input);
         self.begin("restart, connect first");
-        self.ids_unread = true;
         let url = match &self.stored {
             Some((Snapshot { url: Some(url), .. }, _)) => url.clone(),
             _ => URLS[0].to_owned(),
@@ -64,19 +98,7 @@ impl Driver<'_> {
         if let Err(e) = self.conn.connect(self.now, &url, reliable) {
             self.fail("persistence", format!("connect to the stored {url}: {e}"));
         }
-        self.end(false);
-    }
-
-    /// The stored `nextId` arrives after a connect that came first.
-    pub(super) fn read_ids(&mut self) {
-        self.begin("stored ids read");
-        if std::mem::take(&mut self.ids_unread) {
-            let stored = self.stored.as_ref().map_or(1, |(s, _)| s.next_id);
-            let delta = self.conn.handle_stored_next_id(stored);
-            for accepted in &mut self.pending {
-                accepted.id = accepted.id.map(|id| id + delta);
-            }
-        }
+        self.known = Known::IdsUnread;
         self.end(false);
     }
 
@@ -89,59 +111,49 @@ impl Driver<'_> {
                 self.stored = Some((snapshot, secret));
             }
         }
-        self.ids_unread = false;
         self.now = Timestamp(self.now.0.saturating_add(input.millis() * 10));
         self.socket = Socket::None;
         self.conn = new_connection(input);
+        self.conn.expect_stored_state();
+        (
+            self.store,
+            self.known,
+            self.loading,
+            self.read_failed,
+            self.counted,
+        ) = (true, Known::Unread, false, false, false);
         self.state = ConnState::Idle;
         self.pending.clear();
         self.unacked.clear();
-        self.conn.handle_worker_start();
+        self.unsettled.clear();
         self.sent = self.conn.counters().sent;
         self.keepalives = self.conn.counters().keepalives;
     }
 
-    /// The worker stops (its socket with it) and starts again from storage.
+    /// The worker stops (its socket with it), starts again and resumes: the
+    /// core asks for the stored state, which is read at once.
     pub(super) fn restart(&mut self, input: &mut Input) {
         self.stop(input);
         self.begin("restart");
-        if let Some((snapshot, secret)) = self.stored.clone() {
-            if let Err(e) = self.conn.restore(self.now, snapshot.clone(), secret) {
-                self.fail(
-                    "persistence",
-                    format!("the core's own snapshot does not restore: {e}"),
-                );
-            }
-            let restored: Vec<_> = self.conn.outbox().cloned().collect();
-            if restored.len() != snapshot.outbox.len() {
-                self.fail("persistence", "the outbox did not come back whole".into());
-            }
-            for (entry, stored) in restored.iter().zip(&snapshot.outbox) {
-                let Some(k) = tag(&entry.message) else {
-                    self.fail(
-                        "persistence",
-                        format!("restored an unknown message {entry:?}"),
-                    );
-                };
-                if entry.id != stored.id
-                    || entry.reliable != stored.reliable
-                    || entry.message.kind() != stored.kind
-                {
-                    self.fail("persistence", format!("restored {entry:?} from {stored:?}"));
-                }
-                if entry.reliable {
-                    self.unacked.insert(entry.id, k);
-                } else {
-                    self.pending.push_back(Accepted {
-                        k,
-                        id: Some(entry.id),
-                        reliable: false,
-                    });
-                }
-            }
-        }
-        self.sent = self.conn.counters().sent;
-        self.keepalives = self.conn.counters().keepalives;
+        self.resume();
         self.end(false);
+        self.load(input);
+    }
+
+    /// A storage or alarms call failed: an error event, nothing else.
+    pub(super) fn storage_error(&mut self) {
+        self.begin("storage error");
+        let error = Error::Storage("fuzz: alarms".into());
+        self.conn.handle_storage_error(self.now, error.clone());
+        if let Some(action) = self.conn.poll_action() {
+            self.fail("delivery", format!("a storage error asked for {action:?}"));
+        }
+        self.end(false);
+        if self.step.events != [Event::Error(error)] {
+            self.fail(
+                "delivery",
+                format!("a storage error told {:?}", self.step.events),
+            );
+        }
     }
 }
