@@ -262,6 +262,8 @@ test_all() {
   if grep -nE '\|\s*(grep\s+(-[a-zA-Z]+\s+)*-[a-zA-Z]*q|hea[d]\b)' build.sh .ci/run fuzz/run.sh; then
     die "the lines above pipe into grep -q or head: capture the output first, or use grep -m1"
   fi
+  step "lint: no import circle between the modules of src/"
+  node tools/import-cycles.mjs
   step "lint: rustfmt and clippy (native and wasm32)"
   cargo fmt --all -- --check
   cargo clippy --quiet --workspace --all-targets -- -D warnings

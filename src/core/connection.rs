@@ -9,8 +9,8 @@ use crate::core::ids::Ids;
 use crate::core::io::{Action, Event};
 use crate::core::outbox::Outbox;
 use crate::core::reliable;
-use crate::core::resume::Stored;
 use crate::core::state::Phase;
+use crate::core::stored::Stored;
 use crate::core::timer::{Timer, TimerTable};
 use crate::core::{
     CloseInfo, CloseRequest, Config, ConnState, Counters, Error, ErrorInfo, Options, Timestamp,

@@ -35,6 +35,7 @@ mod snapshot;
 mod state;
 mod status;
 mod store;
+mod stored;
 pub mod text;
 mod time;
 mod timer;

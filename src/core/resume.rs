@@ -13,6 +13,7 @@
 
 use crate::core::connection::Connection;
 use crate::core::io::Action;
+use crate::core::stored::Known;
 use crate::core::{Error, Snapshot, Timestamp};
 
 /// What a read of the stored state found.
@@ -31,36 +32,6 @@ pub enum Loaded {
     },
     /// The storage could not be read.
     Failed(Error),
-}
-
-/// What the core knows of the state an earlier life stored.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Stored {
-    /// A store may hold it (see `expect_stored_state`).
-    store: bool,
-    known: Known,
-    /// A read is asked for ([`Action::Load`]) and not back yet.
-    reading: bool,
-    /// This worker's start is counted (once, however many reads it takes).
-    counted: bool,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Known {
-    /// Not read, and no `connect()` yet.
-    #[default]
-    Unread,
-    /// A `connect()` came first: its ids wait for the stored `nextId`.
-    IdsUnread,
-    /// Restored, or read after the connect that came first.
-    Yes,
-}
-
-impl Stored {
-    /// Whether writes wait: one would replace the stored state unread.
-    pub(super) fn holds_writes(&self) -> bool {
-        self.store && self.known != Known::Yes
-    }
 }
 
 impl Connection {
