@@ -1,11 +1,11 @@
-//! The TypeScript declarations (`src/browser/types.rs`) list the same keys,
+//! The TypeScript declarations (`src/browser/typescript.rs`) list the same keys,
 //! in the same order, as the records the core reads and writes: renaming a
 //! field without its declaration fails here.
 
 use sw_websocket::core::codec::{keys, Record};
 use sw_websocket::core::{CloseInfo, ConnState, ErrorInfo, Options, Status};
 
-const TYPES: &str = include_str!("../src/browser/types.rs");
+const TYPES: &str = include_str!("../src/browser/typescript.rs");
 
 /// The keys of `export interface NAME { ... }`, in order.
 fn interface(name: &str) -> Vec<String> {

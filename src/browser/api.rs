@@ -1,10 +1,10 @@
 //! `SwWebSocket`, the class JS callers use.
 
-use crate::browser::args::{json_text, keys_from, send_options};
-use crate::browser::convert::{js_error, message_from_js};
 use crate::browser::driver::Driver;
 use crate::browser::glue;
-use crate::browser::payload::sendable;
+use crate::browser::js::args::{json_text, keys_from, send_options};
+use crate::browser::js::convert::{js_error, message_from_js};
+use crate::browser::js::payload::sendable;
 use crate::core::{Message, SendOptions};
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;

@@ -5,10 +5,10 @@
 //! "clearOutbox", ...}`.
 //! Replies: `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
 
-use crate::browser::args::{json_text, send_options};
-use crate::browser::convert::{js_error, object};
 use crate::browser::driver::Driver;
 use crate::browser::glue;
+use crate::browser::js::args::{json_text, send_options};
+use crate::browser::js::convert::{js_error, object};
 use crate::core::json::quote;
 use crate::core::{Error, Message};
 use js_sys::{Promise, Reflect};

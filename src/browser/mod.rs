@@ -1,21 +1,38 @@
-//! The browser shell (wasm32 only): a thin layer that carries out what the
-//! core asks, around `web_sys::WebSocket`, and the JS API.
+//! The browser shell (wasm32 only): it carries out what the core asks and
+//! reports back what happened; it decides nothing about state.
+//!
+//! ```text
+//!  JS: new SwWebSocket, connect, send,   api.rs (the JS class)
+//!  close, resume, handleCommand     ─>   commands.rs (the demo protocol)
+//!                                          │  js/ (JS values checked in, built out)
+//!                                          v
+//!                                        driver/calls.rs ─> core::Connection
+//!                                                               │ actions, events
+//!                                          ┌────────────────────┘
+//!                                          v
+//!                                        driver/mod.rs (the drive loop)
+//!                                          ├─ actions.rs: socket.rs, alarms (glue), the timer
+//!                                          ├─ write.rs: snapshot writes (storage.rs, glue.js)
+//!                                          ├─ load.rs: the stored state read
+//!                                          └─ events -> listeners.rs -> JS listeners
+//!  socket, timer, alarm, online and storage outcomes ─> driver ─> core handle_*
+//! ```
+//!
+//! `worker.js` is the service-worker entry point (`start()`), `typescript.rs`
+//! the declarations, `received.rs` the last messages for `received()`.
 
 mod api;
-mod args;
 mod clock;
 mod commands;
-mod convert;
 mod driver;
 mod glue;
 mod js;
 mod listeners;
 mod online;
 mod panic;
-mod payload;
 mod received;
 mod socket;
-mod store;
-mod types;
+mod storage;
+mod typescript;
 
 pub use api::{set_storage_areas, SwWebSocket};

@@ -1,6 +1,6 @@
 //! The last received messages, remembered for `received()`.
 
-use crate::browser::convert::object;
+use crate::browser::js::convert::object;
 use crate::core::Timestamp;
 use js_sys::{Array, ArrayBuffer, JsString};
 use std::collections::VecDeque;

@@ -1,12 +1,27 @@
-//! The sans-IO core: a deterministic connection state machine.
+//! The sans-IO core: a deterministic connection state machine. It has no
+//! sockets, no timers and no clock of its own, and it makes every decision
+//! about state; everything here builds and tests natively.
 //!
-//! It has no sockets, no timers and no clock of its own. The shell feeds it
-//! events with `handle_*` and carries out what `poll_action` asks, re-arming
-//! one timer from `poll_timeout`. Every rule about state is here, storage's
-//! too: the core asks for the stored state (`Action::Load`) and decides what
-//! a read found means (`handle_loaded`), says when to write (`poll_persist`)
-//! and what a write's outcome means for the sends it held (`Event::Settled`).
-//! Everything here builds and tests natively.
+//! ```text
+//!  app calls ──────────┐                      ┌─> poll_action()  -> Action: what the
+//!  connect, send,      │                      │     shell carries out (open a socket,
+//!  close, resume       ├─> Connection ────────┤     send, alarms, Load the stored state)
+//!                      │   (time passed in)   ├─> poll_event()   -> Event: for the app
+//!  shell reports ──────┘                      │     (Settled: a queued send's outcome)
+//!  handle_open/message/close/error,           ├─> poll_timeout() -> the one timer to arm
+//!  handle_timeout, handle_loaded,             └─> poll_persist() -> a snapshot to write
+//!  handle_persisted, handle_write_failed,
+//!  handle_storage_error, handle_online
+//! ```
+//!
+//! Where each rule lives: `connection.rs` (the struct, calls and polls),
+//! `lifecycle.rs` (opening, closing, losing a socket, backoff), `receive.rs`
+//! (frames in), `sending.rs` and `outbox.rs` (frames out), `ids.rs` (the id
+//! rule), `resume.rs` with `stored.rs` (a worker start: what an earlier life
+//! stored), `restore.rs` (one snapshot checked and applied), `persist.rs`
+//! (the snapshot out, write outcomes, storage errors). The values: `options.rs`
+//! into `config.rs`, `snapshot.rs`, `status.rs`, each defined once as a
+//! record of `codec/` (read and written as JS objects or JSON alike).
 
 mod backoff;
 mod base64;
@@ -22,6 +37,7 @@ mod ip;
 pub mod json;
 mod lifecycle;
 mod message;
+mod native_store;
 mod options;
 pub(crate) mod outbox;
 mod persist;
@@ -34,7 +50,6 @@ mod sending;
 mod snapshot;
 mod state;
 mod status;
-mod store;
 mod stored;
 pub mod text;
 mod time;
@@ -59,6 +74,7 @@ pub use ids::ID_BLOCK;
 pub use io::{Action, Event, SendOptions, Sent};
 pub use lifecycle::WAKE_ALARM_AFTER;
 pub use message::Message;
+pub use native_store::{MemoryStore, SnapshotStore};
 pub use options::Options;
 pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 pub use protocols::Protocols;
@@ -67,6 +83,5 @@ pub use resume::Loaded;
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
 pub use state::{ConnState, Intent};
 pub use status::Status;
-pub use store::{MemoryStore, SnapshotStore};
 pub use time::{Millis, Timestamp};
 pub use url::WsUrl;

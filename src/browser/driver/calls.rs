@@ -3,10 +3,10 @@
 //! and the demo protocol (`commands.rs`) both call these.
 
 use super::Driver;
-use crate::browser::args::{close_args, connect_args};
 use crate::browser::clock::now;
-use crate::browser::convert::object;
 use crate::browser::glue;
+use crate::browser::js::args::{close_args, connect_args};
+use crate::browser::js::convert::object;
 use crate::core::codec::encode;
 use crate::core::{Error, Message, SendOptions, Sent};
 use js_sys::{Array, Function, Promise};

@@ -7,7 +7,7 @@
 
 use super::{Driver, Inner};
 use crate::browser::clock::now;
-use crate::browser::store::Keys;
+use crate::browser::storage::Keys;
 use crate::core::Loaded;
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -11,13 +11,13 @@ mod load;
 mod write;
 
 use crate::browser::clock::now;
-use crate::browser::convert::{event_to_js, js_error, message_to_js, object};
 use crate::browser::glue;
+use crate::browser::js::convert::{event_to_js, js_error, message_to_js, object};
 use crate::browser::listeners::{ListenerList, Listeners};
 use crate::browser::online::OnlineWatch;
 use crate::browser::received::Received;
 use crate::browser::socket::Socket;
-use crate::browser::store::Keys;
+use crate::browser::storage::Keys;
 use crate::core::{Connection, Error, Event, Message, Timestamp};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise};

@@ -2,7 +2,7 @@
 //! objects (what `chrome.storage` keeps and callers pass), through the same
 //! field lists as natively.
 
-use crate::browser::convert::type_name;
+use crate::browser::js::convert::type_name;
 use crate::core::codec::Tree;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};

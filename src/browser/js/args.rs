@@ -1,8 +1,8 @@
 //! The arguments JS passes, checked into typed values or typed errors.
 
-use crate::browser::convert::type_name;
+use crate::browser::js::convert::type_name;
 use crate::browser::socket::describe;
-use crate::browser::store::Keys;
+use crate::browser::storage::Keys;
 use crate::core::codec::decode;
 use crate::core::{Error, Message, Options, SendOptions};
 use wasm_bindgen::JsValue;

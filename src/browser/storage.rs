@@ -61,7 +61,7 @@ impl Keys {
 
     /// Keeps an unreadable snapshot aside, with when and why.
     pub(crate) fn quarantine_value(&self, raw: &JsValue, why: &str) -> glue::Call {
-        let record = crate::browser::convert::object(&[
+        let record = crate::browser::js::convert::object(&[
             ("at", js_sys::Date::now().into()),
             ("why", why.into()),
             ("value", raw.clone()),

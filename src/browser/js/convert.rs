@@ -1,6 +1,6 @@
 //! Conversions at the JS boundary: values in, typed errors and plain objects out.
 
-use crate::browser::payload::bytes_of;
+use crate::browser::js::payload::bytes_of;
 use crate::core::{Error, Event, Message};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
