@@ -286,7 +286,7 @@ test_all() {
   step "test: browser (wasm-bindgen-test in a service worker, headless Chromium)"
   trap stop_server EXIT
   local binary log
-  for binary in web web_survive web_codec web_kinds; do
+  for binary in web web_survive web_resume web_codec web_kinds; do
     # A fresh server per binary: the tests read its per-tag stats.
     start_server
     log=$(mktemp)

@@ -183,14 +183,22 @@ fn unreadable_storage_at_resume_runs_in_memory_and_writes_nothing() {
 
 #[test]
 fn a_connect_before_the_read_wins_and_takes_only_the_stored_ids() {
-    for (what, stored) in [
-        ("a snapshot", found(earlier_life(5000))),
+    let mut refused = earlier_life(5000);
+    refused.url = None; // its intent is open: restore refuses it
+    for (what, stored, quarantined) in [
+        ("a snapshot", found(earlier_life(5000)), None),
         (
             "a corrupt value",
             Loaded::Corrupt {
                 why: "no version".into(),
                 next_id: Some(5000),
             },
+            Some("no version"),
+        ),
+        (
+            "a snapshot restore refuses",
+            found(refused),
+            Some("the stored state could not be read (intent open without a URL)"),
         ),
     ] {
         let mut conn = with_store();
@@ -215,15 +223,24 @@ fn a_connect_before_the_read_wins_and_takes_only_the_stored_ids() {
             "{what}: resume waits for that read"
         );
         assert_eq!(actions(&mut conn), [], "{what}: one read at a time");
-        assert_eq!(conn.handle_loaded(Timestamp(2), stored), None, "{what}");
-        assert_eq!(error_kinds(&mut conn), [] as [&str; 0], "{what}");
+        let why = conn.handle_loaded(Timestamp(2), stored);
+        // Replaced by the connect's state, but never silently: what could
+        // not have been restored is reported and kept aside.
+        assert_eq!(
+            why.as_deref().map(|w| w.split(';').next().unwrap_or(w)),
+            quarantined,
+            "{what}"
+        );
+        let errors = error_kinds(&mut conn);
+        let reported = quarantined.map(|_| "corrupt_snapshot");
+        assert_eq!(errors.first().copied(), reported, "{what}: {errors:?}");
         assert_eq!(
             conn.state(),
             ConnState::Connecting,
             "{what}: the connect wins"
         );
         assert_eq!(conn.status().outbox, 1, "{what}: nothing restored");
-        assert_eq!(conn.status().worker_starts, 0, "{what}");
+        assert_eq!(conn.status().worker_starts, 1, "{what}: this start");
         assert_eq!(conn.outbox().map(|e| e.id).collect::<Vec<_>>(), [5000]);
         assert!(!conn.resume(Timestamp(3)), "{what}: known now");
         written(&mut conn, Timestamp(3));

@@ -69,7 +69,8 @@ impl Connection {
     /// the connection runs in memory, writing nothing. After a `connect`
     /// that came first, only the stored `nextId` counts: every id given
     /// since moves up to start there (the sends settle with their new ids),
-    /// or, unreadable, the next change reads again. Once known, a read
+    /// or, unreadable, the next change reads again; a value that could not
+    /// have been restored is reported and quarantined all the same. Once known, a read
     /// changes nothing. Returns why to keep the stored value aside
     /// (quarantine it) before the next write replaces it.
     #[must_use]
@@ -85,15 +86,18 @@ impl Connection {
                 }
                 None
             }
-            (Known::IdsUnread, _) => {
-                // Kept from before issue 15 (same JS behaviour), against the
-                // design: a corrupt value found here is replaced unreported.
+            (Known::IdsUnread, found) => {
                 self.stored.known = Known::Yes;
+                self.count_start();
+                let why = self.check_found(now, found, false);
                 self.go_on_from(next_id);
-                None
+                why
             }
             (Known::Unread, found) => {
-                let why = self.restore_found(now, found, next_id);
+                let why = self.check_found(now, found, true);
+                if why.is_some() {
+                    self.go_on_from(next_id); // a fresh state: ids go on from the stored ones
+                }
                 self.stored.known = Known::Yes;
                 self.count_start();
                 why
@@ -115,24 +119,25 @@ impl Connection {
         }
     }
 
-    /// Restores what a worker start found; why to quarantine it, if it
-    /// cannot be restored (its `nextId` still holds).
-    fn restore_found(
-        &mut self,
-        now: Timestamp,
-        found: Loaded,
-        next_id: Option<u64>,
-    ) -> Option<String> {
+    /// Checks what a read found: restored into this connection when
+    /// `apply` (a worker start), else on a scratch one (a `connect()` that
+    /// came first keeps its own state). A value that cannot be restored is
+    /// reported, never silently dropped; returns why to quarantine it.
+    fn check_found(&mut self, now: Timestamp, found: Loaded, apply: bool) -> Option<String> {
         let (why, error) = match found {
             Loaded::Snapshot(snapshot, secret) => {
-                let error = self.restore(now, *snapshot, secret).err()?;
+                let restored = if apply {
+                    self.restore(now, *snapshot, secret)
+                } else {
+                    Connection::new().restore(now, *snapshot, secret)
+                };
+                let error = restored.err()?;
                 (error.to_string(), error)
             }
             Loaded::Corrupt { why, .. } => (why.clone(), Error::CorruptSnapshot(why)),
             _ => return None,
         };
         self.report(error);
-        self.go_on_from(next_id);
         Some(why)
     }
 

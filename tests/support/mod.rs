@@ -5,8 +5,13 @@
 
 pub mod native;
 #[cfg(target_arch = "wasm32")]
+mod storage;
+#[cfg(target_arch = "wasm32")]
 mod web;
 // Each test binary uses a part of these.
+#[cfg(target_arch = "wasm32")]
+#[allow(unused_imports)]
+pub use storage::*;
 #[cfg(target_arch = "wasm32")]
 #[allow(unused_imports)]
 pub use web::*;

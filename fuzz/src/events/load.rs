@@ -94,9 +94,12 @@ impl Driver<'_> {
         let expected = match (was, found) {
             (Known::Unread, Found::Stored) => self.stored_starts() + 1,
             (Known::Unread, _) => starts + u64::from(!self.counted),
+            (Known::IdsUnread, found) if found != Found::Failed => {
+                starts + u64::from(!self.counted)
+            }
             _ => starts,
         };
-        self.counted |= was == Known::Unread;
+        self.counted |= was == Known::Unread || (was == Known::IdsUnread && ok);
         if counted != expected {
             self.fail(
                 "stored state first",
@@ -200,8 +203,8 @@ impl Driver<'_> {
     }
 
     /// What a read told: an error event for a failed read, a corrupt
-    /// snapshot error and a quarantine for what a resume could not restore,
-    /// nothing else.
+    /// snapshot error and a quarantine for what could not be restored
+    /// (whether a resume or a connect that came first met it), nothing else.
     fn read_told(&self, was: Known, found: Found, quarantined: bool) {
         let errors: Vec<&str> = self
             .step
@@ -215,7 +218,8 @@ impl Driver<'_> {
         let (kind, quarantine) = match (was, found) {
             (Known::Yes, _) => (None, false),
             (_, Found::Failed) => (Some("storage"), false),
-            (Known::Unread, Found::Unrestorable) => (Some("corrupt_snapshot"), true),
+            // After a connect() that came first too: replaced, never silently.
+            (_, Found::Unrestorable) => (Some("corrupt_snapshot"), true),
             _ => (None, false),
         };
         if quarantined != quarantine || errors.first().copied() != kind {

@@ -54,8 +54,9 @@
 //!   the read itself (`Action::Load`), one at a time and only while the
 //!   state is unknown; after a `connect()` that came first it asks until a
 //!   read succeeds, and its ids move up to the stored `nextId`; only a
-//!   value a resume could not restore is quarantined; a read once the state
-//!   is known changes nothing; a worker start is counted at a resume's read.
+//!   value that could not be restored is quarantined (at a resume or after
+//!   a connect that came first); a read once the state is known changes
+//!   nothing; a worker start is counted once, at the first read that lands.
 //! - `ids never reused`: the id rule, see `wire_ids.rs`. Writes are
 //!   asynchronous as in the shell: one may start (the snapshot is taken),
 //!   other steps run, then it lands or fails; a restart while one is under
