@@ -1,7 +1,7 @@
 //! Where a socket's state lives in chrome.storage, and how it is read back.
 
 use crate::browser::glue;
-use crate::core::codec::{encode, whole};
+use crate::core::codec::encode;
 use crate::core::{Loaded, Snapshot};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::JsValue;
@@ -51,7 +51,7 @@ impl Keys {
                     Ok(snapshot) => Loaded::Snapshot(Box::new(snapshot), secret),
                     Err(why) => Loaded::Corrupt {
                         why,
-                        next_id: next_id_of(&raw),
+                        next_id: Snapshot::salvage_next_id(&raw),
                     },
                 }
             };
@@ -88,13 +88,4 @@ impl Keys {
             &secret,
         )
     }
-}
-
-/// The `nextId` of a stored value that could not be read, if it has a
-/// usable one (ids below it may be on the wire).
-fn next_id_of(raw: &JsValue) -> Option<u64> {
-    Reflect::get(raw, &"nextId".into())
-        .ok()?
-        .as_f64()
-        .and_then(whole)
 }

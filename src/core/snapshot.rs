@@ -1,7 +1,7 @@
 //! The persisted state: versioned, migrated, checked before use.
 
 use crate::core::base64;
-use crate::core::codec::{decode, Record, Rules, Slot, Tree, Visit};
+use crate::core::codec::{decode, whole, Record, Rules, Slot, Tree, Visit};
 use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Intent, Message, Options};
 
@@ -140,6 +140,15 @@ impl Snapshot {
             Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
             None => Err("no version".into()),
         }
+    }
+
+    /// The `nextId` of a stored value [`from_stored`](Self::from_stored)
+    /// refused, if it has a usable one: ids below it may have reached the
+    /// wire, so they are not given again (see [`Loaded::Corrupt`]).
+    ///
+    /// [`Loaded::Corrupt`]: crate::core::Loaded::Corrupt
+    pub fn salvage_next_id<T: Tree>(stored: &T) -> Option<u64> {
+        stored.get("nextId")?.as_number().and_then(whole)
     }
 }
 

@@ -86,7 +86,7 @@ fn fixed(v: f64, places: u32) -> String {
 
 /// `items` separated by commas (`[&str]::join` is a generic of its own in
 /// the module).
-pub(crate) fn comma_list<S: AsRef<str>>(items: &[S]) -> String {
+pub fn comma_list<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::new();
     for item in items {
         if !out.is_empty() {
