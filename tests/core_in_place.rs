@@ -23,7 +23,7 @@ fn in_place_send_goes_only_to_an_open_socket_and_is_counted() {
     c.handle_open(Timestamp(2));
     while c.poll_action().is_some() {}
     assert_eq!(c.send_in_place(Timestamp(3), 10, &PLAIN), Ok(true));
-    assert_eq!(c.status().sent, 1);
+    assert_eq!(c.status().counters.sent, 1);
     // It asks for no action: the shell sends the value itself.
     assert!(c.poll_action().is_none());
     // It is activity: the keepalive moves.
@@ -63,7 +63,7 @@ fn in_place_message_is_counted_like_a_copied_one() {
     events(&mut c);
     assert!(c.handle_message_in_place(Timestamp(5)));
     c.handle_message(Timestamp(6), Message::Text("copied".into()));
-    assert_eq!(c.status().received, 2);
+    assert_eq!(c.status().counters.received, 2);
     assert_eq!(
         events(&mut c),
         [Event::Message(Message::Text("copied".into()))]
@@ -84,7 +84,7 @@ fn protocol_frames_are_recognisable_without_a_copy() {
         Timestamp(3),
         Message::Text(r#"{"type":"sw.ack","id":3}"#.into()),
     );
-    assert_eq!(c.status().received, 0);
+    assert_eq!(c.status().counters.received, 0);
     assert_eq!(events(&mut c), [Event::Ack(3)]);
     assert_eq!(conn("{}").heartbeat_reply(), None);
 }

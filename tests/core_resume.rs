@@ -74,11 +74,11 @@ fn resume_asks_for_one_read_and_nothing_is_written_before_it_lands() {
         "nothing stored is replaced unread"
     );
     assert_eq!(conn.handle_loaded(Timestamp(1), Loaded::Nothing), None);
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
     assert!(conn.poll_persist().is_some(), "now the state is written");
     assert!(!conn.resume(Timestamp(2)), "known: nothing to wait for");
     assert_eq!(actions(&mut conn), []);
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn without_a_store_resume_counts_the_start_at_once() {
     assert!(!conn.resume(Timestamp(0)));
     assert_eq!(actions(&mut conn), []);
     assert!(!conn.resume(Timestamp(0)));
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn a_stored_snapshot_is_restored_and_the_start_counted() {
         None
     );
     assert_eq!(conn.state(), ConnState::Connecting, "the intent was open");
-    assert_eq!(conn.status().worker_starts, 5);
+    assert_eq!(conn.status().counters.worker_starts, 5);
     assert_eq!(conn.outbox().map(|e| e.id).collect::<Vec<_>>(), [1, 2]);
     assert!(actions(&mut conn)
         .iter()
@@ -127,7 +127,7 @@ fn a_corrupt_value_is_quarantined_and_its_next_id_still_holds() {
     assert_eq!(why.as_deref(), Some("expected an object, found string"));
     assert_eq!(error_kinds(&mut conn), ["corrupt_snapshot"]);
     assert_eq!(conn.state(), ConnState::Idle);
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
     assert!(conn.poll_persist().is_some(), "a fresh state replaces it");
     conn.connect(Timestamp(2), URL, reliable_options())
         .expect("valid");
@@ -150,7 +150,7 @@ fn a_snapshot_that_fails_its_checks_is_quarantined_with_the_error() {
     assert_eq!(error_kinds(&mut conn), ["corrupt_snapshot"]);
     assert_eq!(conn.state(), ConnState::Idle, "nothing restored");
     assert_eq!(conn.outbox().count(), 0);
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
     conn.connect(Timestamp(2), URL, reliable_options())
         .expect("valid");
     assert!(next_reliable_id(&mut conn) >= 3000);
@@ -163,7 +163,7 @@ fn unreadable_storage_at_resume_runs_in_memory_and_writes_nothing() {
     actions(&mut conn);
     assert_eq!(conn.handle_loaded(Timestamp(1), read_error()), None);
     assert_eq!(error_kinds(&mut conn), ["storage"]);
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
     assert_eq!(conn.poll_persist(), None, "what is stored stays");
     // A resume again reads again.
     assert!(conn.resume(Timestamp(2)));
@@ -174,7 +174,7 @@ fn unreadable_storage_at_resume_runs_in_memory_and_writes_nothing() {
     );
     assert_eq!(conn.state(), ConnState::Connecting);
     assert_eq!(
-        conn.status().worker_starts,
+        conn.status().counters.worker_starts,
         5,
         "one start, however many reads"
     );
@@ -240,7 +240,11 @@ fn a_connect_before_the_read_wins_and_takes_only_the_stored_ids() {
             "{what}: the connect wins"
         );
         assert_eq!(conn.status().outbox, 1, "{what}: nothing restored");
-        assert_eq!(conn.status().worker_starts, 1, "{what}: this start");
+        assert_eq!(
+            conn.status().counters.worker_starts,
+            1,
+            "{what}: this start"
+        );
         assert_eq!(conn.outbox().map(|e| e.id).collect::<Vec<_>>(), [5000]);
         assert!(!conn.resume(Timestamp(3)), "{what}: known now");
         written(&mut conn, Timestamp(3));
@@ -287,7 +291,7 @@ fn resume_from_a_store_takes_the_same_path() {
     let mut conn = Connection::new();
     conn.resume_from(Timestamp(0), &store);
     assert_eq!(error_kinds(&mut conn), ["corrupt_snapshot"]);
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
     conn.connect(Timestamp(1), URL, reliable_options())
         .expect("valid");
     assert!(next_reliable_id(&mut conn) >= 4000, "its nextId holds");

@@ -39,8 +39,8 @@ fn restore_revives_an_open_intent_with_the_outbox_in_order() {
         actions.iter().any(|a| matches!(a, Action::Open { .. })),
         "{actions:?}"
     );
-    assert_eq!(conn.status().reconnects, 1);
-    assert_eq!(conn.status().worker_starts, 1);
+    assert_eq!(conn.status().counters.reconnects, 1);
+    assert_eq!(conn.status().counters.worker_starts, 1);
     conn.handle_open(Timestamp(due + 5));
     let sent: Vec<Message> = std::iter::from_fn(|| conn.poll_action())
         .filter_map(|a| match a {
@@ -132,7 +132,7 @@ fn a_worker_dies_and_the_next_one_picks_up_from_the_store() {
 
     let mut second = Connection::new();
     second.resume_from(Timestamp(10_000), &store);
-    assert_eq!(second.status().worker_starts, 2);
+    assert_eq!(second.status().counters.worker_starts, 2);
     assert_eq!(second.status().outbox, 40);
     assert_eq!(second.state(), ConnState::Connecting);
     second.handle_open(Timestamp(10_001));

@@ -63,7 +63,14 @@ fn open_send_receive_close() {
         (status.state, status.intent),
         (ConnState::Closed, Intent::Closed)
     );
-    assert_eq!((status.connects, status.sent, status.received), (1, 1, 1));
+    assert_eq!(
+        (
+            status.counters.connects,
+            status.counters.sent,
+            status.counters.received
+        ),
+        (1, 1, 1)
+    );
     assert_eq!(status.last_close.map(|c| c.reason), Some("bye".into()));
 }
 

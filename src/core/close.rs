@@ -59,11 +59,7 @@ pub struct CloseInfo {
 /// Every field is required; unknown keys are ignored.
 impl Record for CloseInfo {
     fn rules(&self) -> Rules {
-        Rules {
-            refuse_unknown: false,
-            missing_is_default: false,
-            write_none: true,
-        }
+        Rules::REQUIRED
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {

@@ -22,11 +22,7 @@ pub struct Counters {
 /// A missing counter is 0; unknown keys are ignored.
 impl Record for Counters {
     fn rules(&self) -> Rules {
-        Rules {
-            refuse_unknown: false,
-            missing_is_default: true,
-            write_none: true,
-        }
+        Rules::LENIENT
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {

@@ -168,11 +168,7 @@ impl From<&Error> for ErrorInfo {
 /// Every field is required; unknown keys are ignored.
 impl Record for ErrorInfo {
     fn rules(&self) -> Rules {
-        Rules {
-            refuse_unknown: false,
-            missing_is_default: false,
-            write_none: true,
-        }
+        Rules::REQUIRED
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {

@@ -67,11 +67,7 @@ pub struct Options {
 /// Every key is optional and written only when set; unknown keys are refused.
 impl Record for Options {
     fn rules(&self) -> Rules {
-        Rules {
-            refuse_unknown: true,
-            missing_is_default: false,
-            write_none: false,
-        }
+        Rules::OPTIONAL
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {

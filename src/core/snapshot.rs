@@ -66,16 +66,9 @@ pub struct SnapshotV1 {
     pub outbox: Option<Vec<String>>,
 }
 
-/// Every key is required (`null` for none); unknown keys are refused.
-const STRICT: Rules = Rules {
-    refuse_unknown: true,
-    missing_is_default: false,
-    write_none: true,
-};
-
 impl Record for Snapshot {
     fn rules(&self) -> Rules {
-        STRICT
+        Rules::STRICT
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {
@@ -96,7 +89,7 @@ impl Record for Snapshot {
 
 impl Record for StoredMessage {
     fn rules(&self) -> Rules {
-        STRICT
+        Rules::STRICT
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {
@@ -110,10 +103,7 @@ impl Record for StoredMessage {
 /// Unknown keys are ignored, as they always were in this layout.
 impl Record for SnapshotV1 {
     fn rules(&self) -> Rules {
-        Rules {
-            refuse_unknown: false,
-            ..STRICT
-        }
+        Rules::REQUIRED
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {

@@ -2,7 +2,7 @@
 
 use crate::core::codec::{Record, Rules, Slot, Visit};
 use crate::core::state::Phase;
-use crate::core::{CloseInfo, ConnState, Connection, ErrorInfo, Intent};
+use crate::core::{CloseInfo, ConnState, Connection, Counters, ErrorInfo, Intent};
 
 /// Everything a caller may want to know about a connection, at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,18 +13,8 @@ pub struct Status {
     pub intent: Intent,
     /// The URL of the current or last connection.
     pub url: Option<String>,
-    /// Times the worker started.
-    pub worker_starts: u64,
-    /// Sockets opened.
-    pub connects: u64,
-    /// Sockets reopened without a new request.
-    pub reconnects: u64,
-    /// Application messages sent.
-    pub sent: u64,
-    /// Application messages received.
-    pub received: u64,
-    /// Keepalive messages sent.
-    pub keepalives: u64,
+    /// The counters (written flat, among the other keys).
+    pub counters: Counters,
     /// Messages waiting to be sent.
     pub outbox: u64,
     /// Bytes waiting to be sent.
@@ -43,23 +33,14 @@ pub struct Status {
 
 impl Record for Status {
     fn rules(&self) -> Rules {
-        Rules {
-            refuse_unknown: true,
-            missing_is_default: false,
-            write_none: true,
-        }
+        Rules::STRICT
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {
         v.field("state", Slot::Choice(&mut self.state));
         v.field("intent", Slot::Choice(&mut self.intent));
         v.field("url", Slot::OptText(&mut self.url));
-        v.field("workerStarts", Slot::U64(&mut self.worker_starts));
-        v.field("connects", Slot::U64(&mut self.connects));
-        v.field("reconnects", Slot::U64(&mut self.reconnects));
-        v.field("sent", Slot::U64(&mut self.sent));
-        v.field("received", Slot::U64(&mut self.received));
-        v.field("keepalives", Slot::U64(&mut self.keepalives));
+        self.counters.fields(v);
         v.field("outbox", Slot::U64(&mut self.outbox));
         v.field("outboxBytes", Slot::U64(&mut self.outbox_bytes));
         v.field("attempt", Slot::U32(&mut self.attempt));
@@ -73,17 +54,11 @@ impl Record for Status {
 impl Connection {
     /// A snapshot of the state, counters and last error and close.
     pub fn status(&self) -> Status {
-        let c = &self.counters;
         Status {
             state: self.phase.public(),
             intent: Intent::from_open(self.intent_open),
             url: self.url.as_ref().map(|u| u.as_str().to_owned()),
-            worker_starts: c.worker_starts,
-            connects: c.connects,
-            reconnects: c.reconnects,
-            sent: c.sent,
-            received: c.received,
-            keepalives: c.keepalives,
+            counters: self.counters.clone(),
             outbox: self.outbox.len() as u64,
             outbox_bytes: self.outbox.bytes() as u64,
             attempt: self.attempt,

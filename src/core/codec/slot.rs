@@ -72,6 +72,33 @@ pub struct Rules {
     pub write_none: bool,
 }
 
+impl Rules {
+    /// Every key required (`null` for none), unknown keys refused: the
+    /// snapshot, its outbox entries, the status.
+    pub const STRICT: Rules = Rules {
+        refuse_unknown: true,
+        missing_is_default: false,
+        write_none: true,
+    };
+    /// Every key required, unknown keys ignored: the nested close and
+    /// error, the first snapshot layout.
+    pub const REQUIRED: Rules = Rules {
+        refuse_unknown: false,
+        ..Rules::STRICT
+    };
+    /// A missing key reads as its default, unknown keys ignored: counters.
+    pub const LENIENT: Rules = Rules {
+        missing_is_default: true,
+        ..Rules::REQUIRED
+    };
+    /// Every key optional and written only when set, unknown keys refused
+    /// (a typo is an error): the options.
+    pub const OPTIONAL: Rules = Rules {
+        write_none: false,
+        ..Rules::STRICT
+    };
+}
+
 /// A struct read and written as an object, its fields listed once.
 pub trait Record {
     /// How it reads and writes.
