@@ -41,6 +41,32 @@ function checkSettings(settings) {
   }
 }
 
+// What the manifest must say, each warned about at most once per worker.
+const NEEDS = [
+  {
+    lacks: (m) => !m.permissions?.includes('alarms'),
+    why: 'the "alarms" permission is missing: a stopped worker is never woken to reconnect',
+    line: '"permissions": ["storage", "alarms"]',
+  },
+  {
+    lacks: (m) => !m.content_security_policy?.extension_pages?.includes("'wasm-unsafe-eval'"),
+    why: "the CSP lacks 'wasm-unsafe-eval': the WebAssembly module cannot be compiled",
+    line: `"content_security_policy": { "extension_pages": "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" }`,
+  },
+];
+const warned = new Set();
+
+/** Warns (once each) about what the manifest lacks, with the line to add. */
+function checkManifest() {
+  const manifest = chrome.runtime.getManifest?.();
+  if (!manifest) return;
+  for (const need of NEEDS) {
+    if (warned.has(need) || !need.lacks(manifest)) continue;
+    warned.add(need);
+    console.warn(`sw-websocket: ${need.why}. Add to manifest.json: ${need.line}`);
+  }
+}
+
 /** Is this message from one of this extension's own pages (not a content script, not another extension)? */
 function fromOwnPage(sender) {
   return sender.id === chrome.runtime.id && Boolean(sender.url?.startsWith(`${self.location.origin}/`));
@@ -120,6 +146,7 @@ export function start(settings = {}) {
   const key = settings.storageKey ?? 'sw-websocket';
   if (startedKeys.has(key)) throw settingsError(`storageKey "${key}" was already started in this worker`);
   startedKeys.add(key);
+  checkManifest();
   const started = new StartedSocket({ ...settings, storageKey: key });
 
   // The socket's alarms wake a stopped worker; resume() inside `ready` reconnects.

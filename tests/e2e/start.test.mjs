@@ -74,3 +74,28 @@ test('a module that cannot load rejects with kind init, and commands answer it',
   const reply = await started.handleCommand({ cmd: 'status' });
   assert.deepEqual(reply, { ok: false, error: { kind: 'init', message: error.message } });
 });
+
+test('start() warns once about a manifest without alarms or the wasm CSP, with the line to add', () => {
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (text) => warnings.push(String(text));
+  try {
+    const complete = {
+      permissions: ['storage', 'alarms'],
+      content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
+    };
+    chrome.runtime.getManifest = () => complete;
+    start({ storageKey: 'manifest-ok' }).ready.catch(() => {});
+    assert.deepEqual(warnings, [], 'a complete manifest: no warning');
+    chrome.runtime.getManifest = () => ({ permissions: ['storage'] });
+    start({ storageKey: 'manifest-lacking' }).ready.catch(() => {});
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.match(warnings[0], /"alarms" permission is missing.*"permissions": \["storage", "alarms"\]/);
+    assert.match(warnings[1], /'wasm-unsafe-eval'.*"extension_pages": "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'"/);
+    start({ storageKey: 'manifest-lacking-again' }).ready.catch(() => {});
+    assert.equal(warnings.length, 2, 'each warned about once');
+  } finally {
+    console.warn = warn;
+    delete chrome.runtime.getManifest;
+  }
+});
