@@ -189,7 +189,9 @@ consumer() {
   npm install --prefix "$npmdir" --offline --no-audit --no-fund --loglevel=error "./dist/sw-websocket-$v.tgz"
   cp -r "$npmdir/node_modules/sw-websocket" tests/consumer-extension/vendor/
   tsc -p tests/consumer-extension/tsconfig.json
-  echo "tsc: the consumer extension type-checks against the package's types"
+  # And without ESNext.Disposable: the types must not need a lib beyond ES2022 and DOM.
+  tsc -p tests/consumer-extension/tsconfig.es2022.json
+  echo "tsc: the consumer extension type-checks against the package's types (lib ESNext.Disposable and ES2022 alone)"
 }
 
 # node with a global WebSocket client (the tests against the Worker join its

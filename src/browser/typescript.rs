@@ -77,6 +77,17 @@ export type SwWebSocketErrorKind =
   | "corrupt_snapshot" | "heartbeat_timeout" | "gave_up" | "socket"
   | "connect_timeout" | "invalid_command" | "reentrant" | "init";
 
+declare global {
+  interface SymbolConstructor {
+    /**
+     * `Symbol.dispose`, declared here as well so that the class's
+     * `[Symbol.dispose]()` type-checks with `lib: ["ES2022", "DOM"]` (the
+     * same declaration as TypeScript's `esnext.disposable`; they merge).
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Every thrown or rejected error: an `Error` named "SwWebSocketError". */
 export interface SwWebSocketError extends Error {
   name: "SwWebSocketError";

@@ -2,6 +2,7 @@
 import type {
   SwWebSocket,
   SwWebSocketData,
+  SwWebSocketError,
   SwWebSocketOptions,
   SwWebSocketOutboxEntry,
   SwWebSocketReceived,
@@ -67,3 +68,9 @@ export interface StartedSocket extends Pick<SwWebSocket, 'addEventListener' | 'r
  * kind "invalid_option" for bad settings or a storage key started twice.
  */
 export function start(settings?: StartSettings): StartedSocket;
+
+/**
+ * Whether `value` is an error this package threw or rejected with: an
+ * `Error` named "SwWebSocketError" with a `kind`. Narrows `catch (e)`.
+ */
+export function isSwWebSocketError(value: unknown): value is SwWebSocketError;

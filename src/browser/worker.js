@@ -18,6 +18,11 @@ function load() {
   return loading;
 }
 
+/** Whether `value` is an error this package threw or rejected with (narrows `catch (e)`). */
+export function isSwWebSocketError(value) {
+  return value instanceof Error && value.name === 'SwWebSocketError' && typeof value.kind === 'string';
+}
+
 /** An error of the module's shape (`name` "SwWebSocketError", a `kind`), for what fails before it is ready. */
 function swError(message, kind = 'invalid_option') {
   return Object.assign(new Error(`sw-websocket: ${message}`), { name: 'SwWebSocketError', kind });

@@ -2,7 +2,7 @@
 // A consumer's service worker, written as the README's "Use it in your
 // extension" tells a user: import the package's worker entry point, start one
 // socket with this extension's own storage key and server, listen.
-import { start } from './vendor/sw-websocket/worker.js';
+import { isSwWebSocketError, start } from './vendor/sw-websocket/worker.js';
 import { SERVER_URL, OPTIONS } from './config.js'; // written by the end-to-end test
 
 const socket = start({ storageKey: 'consumer-socket', url: SERVER_URL, options: OPTIONS });
@@ -35,7 +35,11 @@ async function answer(request) {
 chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id || typeof request?.consumer !== 'string') return false;
   answer(request)
-    .catch((/** @type {any} */ error) => ({ ok: false, error: { kind: error?.kind ?? 'error', message: String(error?.message) } }))
+    .catch((error) => {
+      // The type guard narrows: `error.kind` is an SwWebSocketErrorKind.
+      const kind = isSwWebSocketError(error) ? error.kind : 'error';
+      return { ok: false, error: { kind, message: String(error instanceof Error ? error.message : error) } };
+    })
     .then(sendResponse);
   return true;
 });

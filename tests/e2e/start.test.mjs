@@ -35,6 +35,7 @@ function thrown(what, f) {
   try {
     f();
   } catch (error) {
+    assert.ok(isSwWebSocketError(error), `${what}: the type guard knows it`);
     return kindOf(what, error);
   }
   assert.fail(`${what}: no error`);
@@ -45,7 +46,7 @@ globalThis.chrome = {
   runtime: { id: 'start-test', onStartup: event(), onInstalled: event(), onMessage: event() },
   alarms: { onAlarm: event() },
 };
-const { start } = await import(pathToFileURL(join(PKG, 'worker.js')).href);
+const { isSwWebSocketError, start } = await import(pathToFileURL(join(PKG, 'worker.js')).href);
 
 test('bad settings and early listeners throw SwWebSocketErrors', () => {
   for (const [what, settings] of [
@@ -97,5 +98,11 @@ test('start() warns once about a manifest without alarms or the wasm CSP, with t
   } finally {
     console.warn = warn;
     delete chrome.runtime.getManifest;
+  }
+});
+
+test("the type guard tells the package's errors from any other", () => {
+  for (const other of [new Error('x'), new TypeError('x'), { name: 'SwWebSocketError', kind: 'x' }, null, 'SwWebSocketError']) {
+    assert.equal(isSwWebSocketError(other), false, String(other));
   }
 });
