@@ -46,8 +46,8 @@ function render(status, messages) {
 async function refresh() {
   try {
     const [{ status }, { messages }] = await Promise.all([
-      ask({ cmd: 'status' }),
-      ask({ cmd: 'received', limit: 10 }),
+      ask({ swWebSocket: 'status' }),
+      ask({ swWebSocket: 'received', limit: 10 }),
     ]);
     render(status, messages);
   } catch (error) {
@@ -70,12 +70,12 @@ $('connectForm').addEventListener('submit', (event) => {
   const options = $('keepaliveInput').checked
     ? { keepaliveMs: Number($('keepaliveMs').value) }
     : { keepalive: false };
-  act({ cmd: 'connect', url: $('urlInput').value.trim(), options });
+  act({ swWebSocket: 'connect', url: $('urlInput').value.trim(), options });
 });
-$('closeButton').addEventListener('click', () => act({ cmd: 'close' }));
+$('closeButton').addEventListener('click', () => act({ swWebSocket: 'close' }));
 $('sendForm').addEventListener('submit', (event) => {
   event.preventDefault();
-  act({ cmd: 'send', data: $('messageInput').value }).then(() => { $('messageInput').value = ''; });
+  act({ swWebSocket: 'send', data: $('messageInput').value }).then(() => { $('messageInput').value = ''; });
 });
 
 refresh();

@@ -50,17 +50,23 @@ async fn a_command_reply_carries_the_error_the_call_gives() {
         .map(|_| ());
     let message = field(thrown.as_ref().expect_err("refused"), "message");
     assert_eq!(kind_of("send before connect", thrown), "not_open");
-    let request = r#"{"cmd": "send", "data": "x"}"#;
+    let request = r#"{"swWebSocket": "send", "data": "x"}"#;
     let (kind, said) = refusal(request, &command(&sw, request).await);
     assert_eq!((kind.as_str(), JsValue::from(said)), ("not_open", message));
     // Refused before anything runs.
     for (request, want) in [
-        (r#"{"cmd": "nope"}"#, "invalid_command"),
+        (r#"{"swWebSocket": "nope"}"#, "invalid_command"),
         ("42", "invalid_command"),
-        (r#"{"cmd": "connect", "url": "http://x/"}"#, "invalid_url"),
-        (r#"{"cmd": "close", "code": 1}"#, "invalid_close_code"),
         (
-            r#"{"cmd": "send", "data": "x", "reliable": 1}"#,
+            r#"{"swWebSocket": "connect", "url": "http://x/"}"#,
+            "invalid_url",
+        ),
+        (
+            r#"{"swWebSocket": "close", "code": 1}"#,
+            "invalid_close_code",
+        ),
+        (
+            r#"{"swWebSocket": "send", "data": "x", "reliable": 1}"#,
             "invalid_option",
         ),
     ] {
@@ -95,7 +101,7 @@ async fn the_outbox_lists_each_kind_and_reliable_json_goes_out_as_json() {
         sw.send_json(json(r#"{"j":1}"#), JsValue::UNDEFINED),
         sw.send(Uint8Array::from(&[1u8, 2][..]).into(), JsValue::UNDEFINED),
         sw.send_json("s".into(), json(r#"{"reliable": true}"#)),
-        sw.handle_command(json(r#"{"cmd": "send", "data": [1]}"#)),
+        sw.handle_command(json(r#"{"swWebSocket": "send", "data": [1]}"#)),
     ];
     for send in sends {
         JsFuture::from(send).await.expect("queued");

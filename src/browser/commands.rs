@@ -1,7 +1,7 @@
 //! The demo extension's runtime message protocol, answered through the
 //! driver's typed calls.
 //!
-//! Requests: `{cmd: "status" | "connect" | "send" | "close" | "received" | "outbox" |
+//! Requests: `{swWebSocket: "status" | "connect" | "send" | "close" | "received" | "outbox" |
 //! "clearOutbox", ...}`.
 //! Replies: `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
 
@@ -60,10 +60,12 @@ pub(crate) fn handle(driver: &Driver, request: &JsValue) -> Promise {
 fn answer(driver: &Driver, request: &JsValue) -> Result<Reply, Error> {
     if !request.is_object() {
         return Err(Error::InvalidCommand(
-            "a request must be an object with a cmd".into(),
+            "a request must be an object with a swWebSocket command".into(),
         ));
     }
-    let cmd = field(request, "cmd").as_string().unwrap_or_default();
+    let cmd = field(request, "swWebSocket")
+        .as_string()
+        .unwrap_or_default();
     let now = |extra: JsValue| Ok(Reply::Now(extra));
     match cmd.as_str() {
         "status" => now(object(&[("status", driver.status())])),
@@ -100,9 +102,9 @@ fn answer(driver: &Driver, request: &JsValue) -> Result<Reply, Error> {
             let cleared = driver.clear_outbox()? as u32;
             now(object(&[("cleared", cleared.into())]))
         }
-        "" => Err(Error::InvalidCommand("the request has no cmd".into())),
+        "" => Err(Error::InvalidCommand("the request has no swWebSocket command".into())),
         other => Err(Error::InvalidCommand(format!(
-            "unknown cmd {}; use status, connect, send, close, received, outbox or clearOutbox",
+            "unknown swWebSocket command {}; use status, connect, send, close, received, outbox or clearOutbox",
             quote(other)
         ))),
     }

@@ -162,13 +162,13 @@ export type SwWebSocketEvent = SwWebSocketEventMap[keyof SwWebSocketEventMap];
 
 /** A request of the demo message protocol (`handleCommand`). */
 export type SwWebSocketCommand =
-  | { cmd: "status" }
-  | { cmd: "connect"; url: string; options?: SwWebSocketOptions }
-  | { cmd: "send"; data: unknown; reliable?: boolean }
-  | { cmd: "close"; code?: number; reason?: string }
-  | { cmd: "received"; limit?: number }
-  | { cmd: "outbox" }
-  | { cmd: "clearOutbox" };
+  | { swWebSocket: "status" }
+  | { swWebSocket: "connect"; url: string; options?: SwWebSocketOptions }
+  | { swWebSocket: "send"; data: unknown; reliable?: boolean }
+  | { swWebSocket: "close"; code?: number; reason?: string }
+  | { swWebSocket: "received"; limit?: number }
+  | { swWebSocket: "outbox" }
+  | { swWebSocket: "clearOutbox" };
 
 /** A reply of `handleCommand`: never a rejection. */
 export type SwWebSocketReply =

@@ -27,7 +27,8 @@ export interface StartSettings extends SwWebSocketSettings {
   /** Options of that `connect()`. */
   options?: SwWebSocketOptions;
   /**
-   * Answer the message protocol (`{cmd: ...}` requests, see `handleCommand`)
+   * Answer the message protocol (`{swWebSocket: ...}` requests, see `handleCommand`;
+   * an app's own messages without that key are left alone)
    * from this extension's own pages; content scripts and other extensions get
    * no answer. Default `false`.
    */

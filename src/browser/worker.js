@@ -163,7 +163,7 @@ export function start(settings = {}) {
   chrome.runtime.onInstalled.addListener(() => started.ready.catch(() => {}));
   if (settings.commands) {
     chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
-      if (typeof request?.cmd !== 'string' || !fromOwnPage(sender)) return false;
+      if (typeof request?.swWebSocket !== 'string' || !fromOwnPage(sender)) return false;
       started.handleCommand(request).then(sendResponse);
       return true; // the reply is sent asynchronously
     });

@@ -36,8 +36,8 @@ test('a consumer extension reconnects after its worker is stopped, beside the de
   const demoWatch = await watchWorker(env, demoId);
 
   const demo = await env.page('popup.html', demoId);
-  assert.deepEqual(await env.ask(demo, { cmd: 'connect', url: `${server.url}?tag=demo` }), { ok: true });
-  await until('the demo open', async () => (await env.ask(demo, { cmd: 'status' })).status.state === 'open');
+  assert.deepEqual(await env.ask(demo, { swWebSocket: 'connect', url: `${server.url}?tag=demo` }), { ok: true });
+  await until('the demo open', async () => (await env.ask(demo, { swWebSocket: 'status' })).status.state === 'open');
 
   // Installing the extension started its worker, and start({url}) connected it.
   await until('the consumer on the server', async () => (await server.stats('consumer')).openNow === 1);
@@ -71,7 +71,7 @@ test('a consumer extension reconnects after its worker is stopped, beside the de
   assert.equal(demoStats.connections, 1);
   assert.equal(demoStats.openNow, 1);
   assert.equal(demoWatch.stops(), 0, 'the demo worker was not stopped');
-  assert.equal((await env.ask(demo, { cmd: 'status' })).status.workerStarts, 1);
+  assert.equal((await env.ask(demo, { swWebSocket: 'status' })).status.workerStarts, 1);
 
   // Each extension holds only its own keys and alarms.
   const mine = await everything(page);

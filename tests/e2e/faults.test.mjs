@@ -10,7 +10,7 @@ const fast = { backoffBaseMs: 100, backoffMaxMs: 300 };
 async function demo(env) {
   const page = await env.page('popup.html');
   const ask = (request) => env.ask(page, request);
-  const status = async () => (await ask({ cmd: 'status' })).status;
+  const status = async () => (await ask({ swWebSocket: 'status' })).status;
   /** Waits until the state is `state`; returns that status. */
   const reached = (state, ms) => until(`state ${state}`, async () => {
     const s = await status();
@@ -18,14 +18,14 @@ async function demo(env) {
   }, ms);
   /** Connects to `url` and waits until open. */
   const open = async (url, options) => {
-    assert.deepEqual(await ask({ cmd: 'connect', url, options }), { ok: true });
+    assert.deepEqual(await ask({ swWebSocket: 'connect', url, options }), { ok: true });
     return reached('open');
   };
   /** Sends a text and waits for its echo: the socket still works. */
   const echo = async (text) => {
-    assert.equal((await ask({ cmd: 'send', data: text })).ok, true);
+    assert.equal((await ask({ swWebSocket: 'send', data: text })).ok, true);
     await until(`the echo of ${text}`, async () =>
-      (await ask({ cmd: 'received', limit: 5 })).messages.some((m) => m.data === text));
+      (await ask({ swWebSocket: 'received', limit: 5 })).messages.some((m) => m.data === text));
   };
   return { page, ask, status, reached, open, echo };
 }
@@ -35,7 +35,7 @@ test('a refused upgrade and a handshake that never completes end in gave_up, and
   const { ask, reached, open, echo } = await demo(env);
   const base = server.url.replace(/\/ws$/, '');
 
-  const refused = await ask({ cmd: 'connect', url: `${base}/refuse`, options: { ...fast, maxRetries: 2 } });
+  const refused = await ask({ swWebSocket: 'connect', url: `${base}/refuse`, options: { ...fast, maxRetries: 2 } });
   assert.deepEqual(refused, { ok: true });
   const s1 = await reached('gave_up');
   t.diagnostic(`refused: ${s1.lastError?.kind} "${s1.lastError?.message}", last close ${s1.lastClose?.code}`);
@@ -43,7 +43,7 @@ test('a refused upgrade and a handshake that never completes end in gave_up, and
   assert.equal(s1.lastClose.code, 1006, 'a refused handshake closes abnormally');
   assert.equal((await server.stats()).connections, 0, 'no socket was ever upgraded');
 
-  const hung = await ask({ cmd: 'connect', url: `${base}/hang`, options: { ...fast, maxRetries: 1, connectTimeoutMs: 1000 } });
+  const hung = await ask({ swWebSocket: 'connect', url: `${base}/hang`, options: { ...fast, maxRetries: 1, connectTimeoutMs: 1000 } });
   assert.deepEqual(hung, { ok: true });
   const s2 = await reached('gave_up', 15_000);
   t.diagnostic(`hung: ${s2.lastError?.kind}, last close ${s2.lastClose?.code}`);
@@ -67,7 +67,7 @@ test('every class of close code from the server: reconnect or stay closed, as do
       await until(`a reconnect after ${code}`, async () =>
         (await server.stats(tag)).connections === 2 && (await status()).state === 'open');
       assert.equal((await status()).lastClose.code, code);
-      assert.deepEqual(await ask({ cmd: 'close' }), { ok: true });
+      assert.deepEqual(await ask({ swWebSocket: 'close' }), { ok: true });
       await reached('closed');
     } else {
       const s = await reached('closed');
@@ -96,7 +96,7 @@ test('10 000 messages in a burst and a 16 MiB message all arrive, and the worker
   const big = 16 * 1024 * 1024;
   await server.control('push', { tag: 'burst', bytes: big });
   const last = await until('the 16 MiB message', async () => {
-    const [m] = (await ask({ cmd: 'received', limit: 1 })).messages;
+    const [m] = (await ask({ swWebSocket: 'received', limit: 1 })).messages;
     return m?.type === 'binary' && m;
   }, 30_000, 200);
   assert.equal(last.bytes, big);
@@ -109,10 +109,10 @@ test('a text frame of invalid UTF-8 fails only that connection: nothing delivere
   const { ask, status, reached, open, echo } = await demo(env);
   const base = server.url.replace(/\/ws$/, '');
   await open(`${server.url}?tag=before-utf8`);
-  assert.deepEqual(await ask({ cmd: 'close' }), { ok: true });
+  assert.deepEqual(await ask({ swWebSocket: 'close' }), { ok: true });
   const before = await reached('closed');
   // The first connection of the tag gets the bad frame, the next one is an echo.
-  assert.deepEqual(await ask({ cmd: 'connect', url: `${base}/badutf8?tag=utf8`, options: fast }), { ok: true });
+  assert.deepEqual(await ask({ swWebSocket: 'connect', url: `${base}/badutf8?tag=utf8`, options: fast }), { ok: true });
   await until('a reconnect after the bad frame', async () =>
     (await server.stats('utf8')).connections === 2 && (await status()).state === 'open', 15_000);
   const s = await status();

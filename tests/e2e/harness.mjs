@@ -191,9 +191,9 @@ export function artifactPath(name) {
 /** Connects the worker from a popup page, waits for `open`, then closes the page. */
 export async function connectAndLeave(env, url, options) {
   const page = await env.page('popup.html');
-  const reply = await env.ask(page, { cmd: 'connect', url, options });
+  const reply = await env.ask(page, { swWebSocket: 'connect', url, options });
   assert.deepEqual(reply, { ok: true });
-  await until('state open', async () => (await env.ask(page, { cmd: 'status' })).status.state === 'open');
+  await until('state open', async () => (await env.ask(page, { swWebSocket: 'status' })).status.state === 'open');
   await page.close(); // the popup polls: it must not keep the worker awake
 }
 
@@ -220,11 +220,11 @@ export async function assertNotAttached(env, id = env.extensionId) {
  */
 export async function queueAndStop(env, page, watch, texts) {
   for (const data of texts) {
-    const reply = await env.ask(page, { cmd: 'send', data });
+    const reply = await env.ask(page, { swWebSocket: 'send', data });
     assert.equal(reply.ok, true, JSON.stringify(reply));
     assert.equal(reply.queued, true);
   }
-  assert.equal((await env.ask(page, { cmd: 'status' })).status.outbox, texts.length);
+  assert.equal((await env.ask(page, { swWebSocket: 'status' })).status.outbox, texts.length);
   await page.close(); // nothing may wake the worker but its alarm
   await watch.stopWorker();
   await assertNotAttached(env);
@@ -233,7 +233,7 @@ export async function queueAndStop(env, page, watch, texts) {
 /** After queueAndStop and the way back: a later life of the worker sent the whole outbox. */
 export async function assertRevived(t, env) {
   const page = await env.page('popup.html');
-  const { status: s } = await env.ask(page, { cmd: 'status' });
+  const { status: s } = await env.ask(page, { swWebSocket: 'status' });
   t.diagnostic(`revived: workerStarts ${s.workerStarts}, reconnects ${s.reconnects}, outbox ${s.outbox}`);
   assert.ok(s.workerStarts >= 2);
   assert.equal(s.outbox, 0);
@@ -249,7 +249,7 @@ export async function sendGroups(page, { prefix, from, groups, size, gapMs }) {
     const all = [];
     for (let group = 0; group < p.groups; group++) {
       const sends = Array.from({ length: p.size }, (_, i) =>
-        chrome.runtime.sendMessage({ cmd: 'send', data: `${p.prefix}${p.from + group * p.size + i}` }));
+        chrome.runtime.sendMessage({ swWebSocket: 'send', data: `${p.prefix}${p.from + group * p.size + i}` }));
       all.push(...(await Promise.all(sends)));
       await new Promise((resolve) => setTimeout(resolve, p.gapMs));
     }

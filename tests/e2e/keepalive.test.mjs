@@ -28,7 +28,7 @@ test('with the 20 s keepalive the worker stays alive and connected through 75 s 
   assert.equal(watch.status(), 'running');
 
   const page = await env.page('popup.html');
-  const { status } = await env.ask(page, { cmd: 'status' });
+  const { status } = await env.ask(page, { swWebSocket: 'status' });
   assert.equal(status.state, 'open');
   assert.equal(status.workerStarts, 1, 'the same worker instance all along');
   assert.equal(status.keepalives, conn.keepalives);

@@ -30,8 +30,8 @@ test('200 reliable sends with the worker stopped mid-send 6 times: every send an
   const page = await env.page('popup.html');
   const tag = 'reliable-stops';
   const options = { reliable: true, backoffBaseMs: 200, backoffMaxMs: 1000, watchdogMs: 3000 };
-  assert.deepEqual(await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=${tag}`, options }), { ok: true });
-  await until('open', async () => (await env.ask(page, { cmd: 'status' })).status.state === 'open');
+  assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=${tag}`, options }), { ok: true });
+  await until('open', async () => (await env.ask(page, { swWebSocket: 'status' })).status.state === 'open');
   // The popup's own status polling is silenced: only the sends reach the worker.
   await page.evaluate(() => { for (let id = 1; id < 1000; id++) clearInterval(id); });
   await assertNotAttached(env);
@@ -43,7 +43,7 @@ test('200 reliable sends with the worker stopped mid-send 6 times: every send an
       for (let i = 0; i < count; i++) {
         const data = `r${i}`;
         try {
-          const reply = await chrome.runtime.sendMessage({ cmd: 'send', data, reliable: true });
+          const reply = await chrome.runtime.sendMessage({ swWebSocket: 'send', data, reliable: true });
           // No reply at all: the worker stopped before it answered.
           window.results.push({ data, reply: reply ?? { ok: false, error: { kind: 'runtime', message: 'no reply' } } });
         } catch (error) {

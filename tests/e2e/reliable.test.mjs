@@ -13,7 +13,7 @@ test('500 reliable messages arrive, in order apart from marked duplicates, acros
   const page = await env.page('popup.html');
   const tag = 'reliable';
   const options = { reliable: true, backoffBaseMs: 200, backoffMaxMs: 1000, watchdogMs: 3000 };
-  assert.deepEqual(await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=${tag}`, options }), { ok: true });
+  assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=${tag}`, options }), { ok: true });
 
   let stops = 0;
   for (let chunk = 0; chunk < 10; chunk++) {
@@ -30,7 +30,7 @@ test('500 reliable messages arrive, in order apart from marked duplicates, acros
   }
 
   // Wake the worker once more and let it finish.
-  const { status } = await env.ask(page, { cmd: 'status' });
+  const { status } = await env.ask(page, { swWebSocket: 'status' });
   t.diagnostic(`after ${stops} stops: state ${status.state}, outbox ${status.outbox}, workerStarts ${status.workerStarts}`);
   const stats = await until('all 500 delivered', async () => {
     const s = await server.stats(tag);
@@ -60,6 +60,6 @@ test('500 reliable messages arrive, in order apart from marked duplicates, acros
   assert.ok(watch.stops() >= 10, `10 stops seen: ${watch.stops()}`);
   assert.ok(status.workerStarts >= 11, `one worker start per life: ${status.workerStarts}`);
   assert.ok(stats.connections >= 2, `reconnected after stops: ${stats.connections}`);
-  await until('the outbox to empty', async () => (await env.ask(page, { cmd: 'status' })).status.outbox === 0, 10_000);
+  await until('the outbox to empty', async () => (await env.ask(page, { swWebSocket: 'status' })).status.outbox === 0, 10_000);
   await watch.close();
 });

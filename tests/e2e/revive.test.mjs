@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, startServer, watchWorker, until, sleep, storageGet, queueAndStop, assertRevived } from './harness.mjs';
 
-const status = async (env, page) => (await env.ask(page, { cmd: 'status' })).status;
+const status = async (env, page) => (await env.ask(page, { swWebSocket: 'status' })).status;
 
 test('50 messages sent while the server is down arrive in order after a worker stop, revived by the alarm', { timeout: 120_000 }, async (t) => {
   const { server: first, env } = await setup(t);
@@ -14,7 +14,7 @@ test('50 messages sent while the server is down arrive in order after a worker s
   const page = await env.page('popup.html');
   const url = `${server.url}?tag=down`;
   const options = { backoffBaseMs: 500, backoffMaxMs: 2000, watchdogMs: 3000 };
-  assert.equal((await env.ask(page, { cmd: 'connect', url, options })).ok, true);
+  assert.equal((await env.ask(page, { swWebSocket: 'connect', url, options })).ok, true);
   await until('open', async () => (await status(env, page)).state === 'open');
 
   server.kill();
@@ -36,7 +36,7 @@ test('a corrupt snapshot gives an error event and a working socket, not a dead w
   const { server, env } = await setup(t);
   const watch = await watchWorker(env);
   const page = await env.page('popup.html');
-  assert.equal((await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=corrupt` })).ok, true);
+  assert.equal((await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=corrupt` })).ok, true);
   await until('open', async () => (await status(env, page)).state === 'open');
   await page.evaluate(() => chrome.storage.local.set({ 'sw-websocket': { version: 99, junk: [1, 2, 3] } }));
   await watch.stopWorker();
@@ -49,11 +49,11 @@ test('a corrupt snapshot gives an error event and a working socket, not a dead w
   assert.match(quarantined.why, /unknown version 99/);
   await until('a fresh snapshot', async () => (await storageGet(page, 'sw-websocket'))?.version === 2);
 
-  assert.equal((await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=corrupt-after` })).ok, true);
+  assert.equal((await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=corrupt-after` })).ok, true);
   await until('open again', async () => (await status(env, page)).state === 'open');
-  assert.equal((await env.ask(page, { cmd: 'send', data: 'still alive' })).ok, true);
+  assert.equal((await env.ask(page, { swWebSocket: 'send', data: 'still alive' })).ok, true);
   await until('the echo', async () =>
-    (await env.ask(page, { cmd: 'received' })).messages.some((m) => m.data === 'still alive'));
+    (await env.ask(page, { swWebSocket: 'received' })).messages.some((m) => m.data === 'still alive'));
   await watch.close();
 });
 
@@ -62,10 +62,10 @@ test("the caller's close() is remembered: after a worker stop nothing reconnects
   const watch = await watchWorker(env);
   const page = await env.page('popup.html');
   const options = { watchdogMs: 2000 };
-  assert.equal((await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=closed`, options })).ok, true);
+  assert.equal((await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=closed`, options })).ok, true);
   await until('open', async () => (await status(env, page)).state === 'open');
   assert.ok(await page.evaluate(() => chrome.alarms.get('sw-websocket:watchdog')), 'the watchdog is set while open');
-  assert.equal((await env.ask(page, { cmd: 'close', code: 4000, reason: 'done' })).ok, true);
+  assert.equal((await env.ask(page, { swWebSocket: 'close', code: 4000, reason: 'done' })).ok, true);
   await until('closed', async () => (await status(env, page)).state === 'closed');
   await until('the watchdog cleared', async () => !(await page.evaluate(() => chrome.alarms.get('sw-websocket:watchdog'))));
   await page.close();

@@ -26,13 +26,13 @@ process.on('SIGTERM', () => stop());
 console.log(`test server:  ${server.url} (stats: ${server.url.replace('ws://', 'http://').replace(/\/ws$/, '/stats')})`);
 console.log(`extension id: ${env.extensionId} (${headless ? 'headless: no DISPLAY' : 'window'})`);
 const page = await env.page('popup.html');
-const reply = await env.ask(page, { cmd: 'connect', url: server.url, options: {} });
+const reply = await env.ask(page, { swWebSocket: 'connect', url: server.url, options: {} });
 if (!reply.ok) {
   console.error('connect failed:', reply.error);
   await stop(1);
 }
 const { status } = await until('open', async () => {
-  const r = await env.ask(page, { cmd: 'status' });
+  const r = await env.ask(page, { swWebSocket: 'status' });
   return r.status.state === 'open' && r;
 });
 console.log(`worker status: ${status.state} to ${status.url}, keepalive every 20 s`);

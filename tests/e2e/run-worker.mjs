@@ -31,12 +31,12 @@ console.log(`Worker (workerd): ${wd.url}/ws/<room>`);
 console.log(`extension id:     ${env.extensionId} (${headless ? 'headless: no DISPLAY' : 'window'})`);
 const page = await env.page('popup.html');
 const options = { heartbeatReply: 'pong', reliable: true };
-const reply = await env.ask(page, { cmd: 'connect', url, options });
+const reply = await env.ask(page, { swWebSocket: 'connect', url, options });
 if (!reply.ok) {
   console.error('connect failed:', reply.error);
   await stop(1);
 }
-await until('open', async () => (await env.ask(page, { cmd: 'status' })).status.state === 'open');
+await until('open', async () => (await env.ask(page, { swWebSocket: 'status' })).status.state === 'open');
 console.log(`extension: open in room "demo" (reliable, keepalive every 20 s answered by the Worker's pong)`);
 if (headless) await page.close(); // a closed popup sends nothing: the socket alone keeps the worker
 console.log('type a line to send it to the room; Ctrl-C to stop\n');

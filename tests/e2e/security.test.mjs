@@ -17,7 +17,7 @@ const TOKEN = 'tok-5f3a9c-never-in-local';
  */
 async function assertUnchanged(env, page, server, before, tag, evilTag) {
   await sleep(500);
-  const after = (await env.ask(page, { cmd: 'status' })).status;
+  const after = (await env.ask(page, { swWebSocket: 'status' })).status;
   assert.equal(after.state, 'open');
   assert.equal(after.sent, before.sent, 'nothing was sent');
   assert.equal(after.connects, before.connects);
@@ -31,18 +31,18 @@ test('another extension gets no answer and changes nothing', { timeout: 60_000 }
   t.after(async () => { await env.close(); server.stop(); });
   const [demoId, hostileId] = env.extensionIds;
   const demo = await env.page('popup.html', demoId);
-  assert.deepEqual(await env.ask(demo, { cmd: 'connect', url: `${server.url}?tag=victim` }), { ok: true });
-  await until('open', async () => (await env.ask(demo, { cmd: 'status' })).status.state === 'open');
-  const before = (await env.ask(demo, { cmd: 'status' })).status;
+  assert.deepEqual(await env.ask(demo, { swWebSocket: 'connect', url: `${server.url}?tag=victim` }), { ok: true });
+  await until('open', async () => (await env.ask(demo, { swWebSocket: 'status' })).status.state === 'open');
+  const before = (await env.ask(demo, { swWebSocket: 'status' })).status;
 
   const hostile = await env.page('page.html', hostileId);
   const attempts = await hostile.evaluate(async (target, evil) => {
     const tries = [
-      { cmd: 'send', data: 'evil' },
-      { cmd: 'connect', url: evil },
-      { cmd: 'close', code: 4000, reason: 'evil' },
-      { cmd: 'clearOutbox' },
-      { cmd: 'status' },
+      { swWebSocket: 'send', data: 'evil' },
+      { swWebSocket: 'connect', url: evil },
+      { swWebSocket: 'close', code: 4000, reason: 'evil' },
+      { swWebSocket: 'clearOutbox' },
+      { swWebSocket: 'status' },
     ];
     const results = [];
     for (const request of tries) {
@@ -56,15 +56,15 @@ test('another extension gets no answer and changes nothing', { timeout: 60_000 }
     const port = chrome.runtime.connect(target);
     const disconnected = await new Promise((resolve) => {
       port.onDisconnect.addListener(() => resolve(chrome.runtime.lastError?.message ?? 'disconnected'));
-      try { port.postMessage({ cmd: 'send', data: 'evil by port' }); } catch (error) { resolve(String(error)); }
+      try { port.postMessage({ swWebSocket: 'send', data: 'evil by port' }); } catch (error) { resolve(String(error)); }
       setTimeout(() => resolve('still connected'), 2000);
     });
     return { results, disconnected };
   }, demoId, `${server.url}?tag=evil`);
   t.diagnostic(JSON.stringify(attempts));
   for (const { request, reply, error } of attempts.results) {
-    assert.equal(reply, undefined, `no reply to ${request.cmd}`);
-    assert.match(error, /Receiving end does not exist|Could not establish connection/, request.cmd);
+    assert.equal(reply, undefined, `no reply to ${request.swWebSocket}`);
+    assert.match(error, /Receiving end does not exist|Could not establish connection/, request.swWebSocket);
   }
   assert.notEqual(attempts.disconnected, 'still connected');
 
@@ -84,9 +84,9 @@ test('a content script of the extension itself gets no answer and changes nothin
   const env = await launch({ extensions: [dir] });
   t.after(async () => { await env.close(); server.stop(); rmSync(dir, { recursive: true, force: true }); });
   const own = await env.page('popup.html');
-  assert.deepEqual(await env.ask(own, { cmd: 'connect', url: `${server.url}?tag=owner` }), { ok: true });
-  await until('open', async () => (await env.ask(own, { cmd: 'status' })).status.state === 'open');
-  const before = (await env.ask(own, { cmd: 'status' })).status;
+  assert.deepEqual(await env.ask(own, { swWebSocket: 'connect', url: `${server.url}?tag=owner` }), { ok: true });
+  await until('open', async () => (await env.ask(own, { swWebSocket: 'status' })).status.state === 'open');
+  const before = (await env.ask(own, { swWebSocket: 'status' })).status;
 
   const web = await env.browser.newPage();
   await web.goto(server.url.replace(/^ws/, 'http').replace(/\/ws$/, '/page'));
@@ -97,9 +97,31 @@ test('a content script of the extension itself gets no answer and changes nothin
   assert.equal(results.length, 5);
   // No listener answers: sendMessage resolves with nothing (the worker's
   // replies are always {ok, ...}).
-  for (const { request, reply } of results) assert.equal(reply, undefined, `no reply to ${request.cmd}`);
+  for (const { request, reply } of results) assert.equal(reply, undefined, `no reply to ${request.swWebSocket}`);
 
   await assertUnchanged(env, own, server, before, 'owner', 'content-evil');
+});
+
+test("the protocol answers only its own namespaced requests: an app's {cmd} messages are left to the app", { timeout: 60_000 }, async (t) => {
+  const env = await launch();
+  t.after(() => env.close());
+  const page = await env.page('popup.html');
+  const status = await env.ask(page, { swWebSocket: 'status' });
+  assert.equal(status.ok, true, 'a namespaced request is answered');
+  // The demo has no listener of its own: a message the library leaves alone gets no reply at all.
+  const replies = await page.evaluate(async () => {
+    const out = [];
+    for (const request of [{ cmd: 'status' }, { cmd: 'getSettings' }, { type: 'status' }]) {
+      try {
+        out.push({ reply: await chrome.runtime.sendMessage(request) ?? null });
+      } catch (error) {
+        out.push({ error: String(error.message ?? error) });
+      }
+    }
+    return out;
+  });
+  t.diagnostic(JSON.stringify(replies));
+  for (const r of replies) assert.ok(!r.reply, `an app's message was answered: ${JSON.stringify(r)}`);
 });
 
 test('the auth token is never in chrome.storage.local or a log', { timeout: 60_000 }, async (t) => {
@@ -109,7 +131,7 @@ test('the auth token is never in chrome.storage.local or a log', { timeout: 60_0
   const page = await env.page('popup.html');
   // Wake the worker, then listen to everything it logs (this test is about
   // logs, not lifetime, so attaching to the worker is fine here).
-  await env.ask(page, { cmd: 'status' });
+  await env.ask(page, { swWebSocket: 'status' });
   const target = await until('the worker target', () => env.workerTarget());
   const { sessionId } = await env.cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: true });
   const worker = env.cdp.connection().session(sessionId);
@@ -123,14 +145,14 @@ test('the auth token is never in chrome.storage.local or a log', { timeout: 60_0
   await until('the probe in the log', () => logs.some((entry) => entry.includes('log probe')));
 
   const options = { authToken: TOKEN, backoffBaseMs: 100, backoffMaxMs: 300 };
-  assert.deepEqual(await env.ask(page, { cmd: 'connect', url: `${server.url}?tag=auth`, options }), { ok: true });
-  await until('open', async () => (await env.ask(page, { cmd: 'status' })).status.state === 'open');
+  assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=auth`, options }), { ok: true });
+  await until('open', async () => (await env.ask(page, { swWebSocket: 'status' })).status.state === 'open');
   // A drop, a reconnect (the token is sent again), an error, a failed send.
   await server.control('close', { code: 1011, reason: 'restart', tag: 'auth' });
   await until('two connections', async () => (await server.stats('auth')).connections >= 2, 10_000);
-  await until('open again', async () => (await env.ask(page, { cmd: 'status' })).status.state === 'open');
-  await env.ask(page, { cmd: 'send', data: { a: 1 } });
-  await env.ask(page, { cmd: 'close', code: 1, reason: 'bad code' });
+  await until('open again', async () => (await env.ask(page, { swWebSocket: 'status' })).status.state === 'open');
+  await env.ask(page, { swWebSocket: 'send', data: { a: 1 } });
+  await env.ask(page, { swWebSocket: 'close', code: 1, reason: 'bad code' });
   await sleep(500);
 
   const stats = await server.stats('auth');
@@ -139,7 +161,7 @@ test('the auth token is never in chrome.storage.local or a log', { timeout: 60_0
   const everything = await page.evaluate(async () => ({
     local: JSON.stringify(await chrome.storage.local.get(null)),
     session: JSON.stringify(await chrome.storage.session.get(null)),
-    status: JSON.stringify(await chrome.runtime.sendMessage({ cmd: 'status' })),
+    status: JSON.stringify(await chrome.runtime.sendMessage({ swWebSocket: 'status' })),
   }));
   assert.ok(everything.session.includes(TOKEN), 'the token is kept in chrome.storage.session');
   assert.ok(!everything.local.includes(TOKEN), 'the token is not in chrome.storage.local');

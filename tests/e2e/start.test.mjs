@@ -72,7 +72,7 @@ test('a module that cannot load rejects with kind init, and commands answer it',
   assert.equal(kindOf('ready', error), 'init');
   const sent = await started.send('x').then(() => assert.fail('sent'), (e) => e);
   assert.equal(sent, error, 'the calls that wait for the module reject with the same error');
-  const reply = await started.handleCommand({ cmd: 'status' });
+  const reply = await started.handleCommand({ swWebSocket: 'status' });
   assert.deepEqual(reply, { ok: false, error: { kind: 'init', message: error.message } });
 });
 

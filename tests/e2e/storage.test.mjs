@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, startServer, until } from './harness.mjs';
 
-const status = async (env, page) => (await env.ask(page, { cmd: 'status' })).status;
+const status = async (env, page) => (await env.ask(page, { swWebSocket: 'status' })).status;
 
 /** Fills chrome.storage.local up to its quota with one key; returns the bytes left. */
 async function fill(page) {
@@ -30,28 +30,28 @@ test('a full chrome.storage.local rejects queued sends with `storage`, and loses
   const page = await env.page('popup.html');
   const url = `${server.url}?tag=quota`;
   const options = { backoffBaseMs: 200, backoffMaxMs: 500 };
-  assert.deepEqual(await env.ask(page, { cmd: 'connect', url, options }), { ok: true });
+  assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url, options }), { ok: true });
   await until('open', async () => (await status(env, page)).state === 'open');
   server.kill();
   await until('not open', async () => (await status(env, page)).state !== 'open');
 
   for (const data of ['kept-1', 'kept-2', 'kept-3']) {
-    const reply = await env.ask(page, { cmd: 'send', data });
+    const reply = await env.ask(page, { swWebSocket: 'send', data });
     assert.equal(reply.queued, true, JSON.stringify(reply));
   }
   const left = await fill(page);
   t.diagnostic(`chrome.storage.local filled: ${left} bytes left`);
-  const refused = await env.ask(page, { cmd: 'send', data: 'y'.repeat(1000) });
+  const refused = await env.ask(page, { swWebSocket: 'send', data: 'y'.repeat(1000) });
   assert.equal(refused.ok, false, JSON.stringify(refused));
   assert.equal(refused.error.kind, 'storage');
   t.diagnostic(`the refused send: ${refused.error.message}`);
-  const outbox = (await env.ask(page, { cmd: 'outbox' })).outbox;
+  const outbox = (await env.ask(page, { swWebSocket: 'outbox' })).outbox;
   assert.equal(outbox.length, 3, 'the refused message was taken back out of the outbox');
   const s = await status(env, page);
   assert.equal(s.outbox, 3);
 
   await page.evaluate(() => chrome.storage.local.remove('filler'));
-  const accepted = await env.ask(page, { cmd: 'send', data: 'after-room' });
+  const accepted = await env.ask(page, { swWebSocket: 'send', data: 'after-room' });
   assert.equal(accepted.queued, true, JSON.stringify(accepted));
 
   server = await startServer(['--port', String(server.port)]);

@@ -11,8 +11,8 @@ import { joinRoom, proxy } from './room.mjs';
 // The Worker answers the keepalive with "pong" (a WebSocket auto-response):
 // with it as the heartbeat reply, a keepalive left unanswered reconnects.
 const heartbeat = { heartbeatReply: 'pong', heartbeatTimeoutMs: 5000 };
-const status = async (env, page) => (await env.ask(page, { cmd: 'status' })).status;
-const texts = async (env, page) => (await env.ask(page, { cmd: 'received', limit: 50 })).messages.map((m) => m.data);
+const status = async (env, page) => (await env.ask(page, { swWebSocket: 'status' })).status;
+const texts = async (env, page) => (await env.ask(page, { swWebSocket: 'received', limit: 50 })).messages.map((m) => m.data);
 
 async function worker(t) {
   const wd = await startWorkerd();
@@ -32,7 +32,7 @@ test('Worker: two browser profiles in one room see each other, a third in anothe
   const join = async (env, room, client) => {
     const page = await env.page('popup.html');
     const url = `${wd.url}/ws/${room}?client=${client}`;
-    assert.deepEqual(await env.ask(page, { cmd: 'connect', url, options: heartbeat }), { ok: true });
+    assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url, options: heartbeat }), { ok: true });
     await until(`${client} open`, async () => (await status(env, page)).state === 'open');
     return { env, page };
   };
@@ -40,9 +40,9 @@ test('Worker: two browser profiles in one room see each other, a third in anothe
   const bob = await join(profiles[1], 'lobby', 'bob');
   const carol = await join(profiles[2], 'elsewhere', 'carol');
 
-  assert.equal((await alice.env.ask(alice.page, { cmd: 'send', data: 'hello from alice' })).ok, true);
-  assert.equal((await bob.env.ask(bob.page, { cmd: 'send', data: 'hello from bob', reliable: true })).ok, true);
-  assert.equal((await carol.env.ask(carol.page, { cmd: 'send', data: 'carol, alone' })).ok, true);
+  assert.equal((await alice.env.ask(alice.page, { swWebSocket: 'send', data: 'hello from alice' })).ok, true);
+  assert.equal((await bob.env.ask(bob.page, { swWebSocket: 'send', data: 'hello from bob', reliable: true })).ok, true);
+  assert.equal((await carol.env.ask(carol.page, { swWebSocket: 'send', data: 'carol, alone' })).ok, true);
   await until('bob to hear alice', async () => (await texts(bob.env, bob.page)).includes('hello from alice'));
   await until('alice to hear bob (sent reliable)', async () => (await texts(alice.env, alice.page)).includes('hello from bob'));
   await sleep(1000); // time for anything misrouted to arrive
@@ -88,14 +88,14 @@ test('Worker: 100 reliable messages reach the room once each, in order, across 5
   t.after(() => room.close());
   const page = await env.page('popup.html');
   const options = { ...heartbeat, reliable: true, backoffBaseMs: 200, backoffMaxMs: 1000, watchdogMs: 3000 };
-  assert.deepEqual(await env.ask(page, { cmd: 'connect', url: `${wd.url}/ws/relay?client=demo`, options }), { ok: true });
+  assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url: `${wd.url}/ws/relay?client=demo`, options }), { ok: true });
 
   for (let chunk = 0; chunk < 5; chunk++) {
     await sendGroups(page, { prefix: 'r', from: chunk * 20, groups: 4, size: 5, gapMs: 40 });
     await watch.stopWorker();
   }
   const expected = Array.from({ length: 100 }, (_, i) => `r${i}`);
-  await env.ask(page, { cmd: 'status' }); // wake it once more
+  await env.ask(page, { swWebSocket: 'status' }); // wake it once more
   await room.received(expected, 60_000);
   await sleep(1000); // time for a duplicate to show
   assert.deepEqual(room.messages, expected, 'each message once, in order');
@@ -120,7 +120,7 @@ test('Worker: 50 messages sent while the Worker is out of reach arrive in order 
   const page = await env.page('popup.html');
   const url = `ws://127.0.0.1:${link.port}/ws/outage?client=demo`;
   const options = { ...heartbeat, backoffBaseMs: 500, backoffMaxMs: 2000, watchdogMs: 3000 };
-  assert.deepEqual(await env.ask(page, { cmd: 'connect', url, options }), { ok: true });
+  assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url, options }), { ok: true });
   await until('open', async () => (await status(env, page)).state === 'open');
 
   await link.cut();
