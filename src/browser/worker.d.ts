@@ -33,6 +33,21 @@ export interface StartSettings extends SwWebSocketSettings {
    * no answer. Default `false`.
    */
   commands?: boolean;
+  /**
+   * Where the WebAssembly module is, for bundlers that do not copy
+   * `sw_websocket_bg.wasm` beside `worker.js` as `new URL(..., import.meta.url)`
+   * asks: its URL, a `Response`, its bytes or a compiled `WebAssembly.Module`
+   * (or a promise of one). Loaded once per worker, by the first `start()`
+   * that gets that far; a load that fails is an `SwWebSocketError` of kind
+   * "init" naming what it tried.
+   */
+  wasm?:
+    | string
+    | URL
+    | Response
+    | BufferSource
+    | WebAssembly.Module
+    | Promise<string | URL | Response | BufferSource | WebAssembly.Module>;
 }
 
 /**

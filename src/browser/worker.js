@@ -8,13 +8,28 @@ import init, { SwWebSocket } from './sw_websocket.js';
 export { SwWebSocket };
 
 const EVENT_TYPES = ['open', 'message', 'close', 'error', 'state', 'ack', 'gave_up'];
-const SETTINGS = ['storageKey', 'storageArea', 'url', 'options', 'commands'];
+const SETTINGS = ['storageKey', 'storageArea', 'url', 'options', 'commands', 'wasm'];
 
 let loading = null;
 const startedKeys = new Set();
 
-function load() {
-  loading ??= init({ module_or_path: new URL('./sw_websocket_bg.wasm', import.meta.url) });
+/**
+ * Loads the module once per worker: from `wasm` (a URL, a `Response`, bytes,
+ * a `WebAssembly.Module`, or a promise of one) or from beside this file. A
+ * failure names what it tried and the fix; the next `start()` tries again.
+ */
+function load(wasm) {
+  const source = wasm ?? new URL('./sw_websocket_bg.wasm', import.meta.url);
+  loading ??= init({ module_or_path: source }).catch((error) => {
+    loading = null;
+    const from = typeof source === 'string' || source instanceof URL ? `from ${source}` : 'from start({wasm})';
+    throw swError(
+      `the WebAssembly module could not be loaded ${from} (${error?.message ?? error}). If a bundler ` +
+        'moved or renamed sw_websocket_bg.wasm, pass it as start({wasm}): its URL, a Response, its bytes ' +
+        "or a WebAssembly.Module (the README's bundler recipes show how)",
+      'init',
+    );
+  });
   return loading;
 }
 
@@ -91,8 +106,8 @@ class StartedSocket {
   #early = [];
 
   constructor(settings) {
-    const { storageKey, storageArea, url, options } = settings;
-    this.ready = load().then(async () => {
+    const { storageKey, storageArea, url, options, wasm } = settings;
+    this.ready = load(wasm).then(async () => {
       const socket = new SwWebSocket({ storageKey, storageArea });
       for (const [type, listener] of this.#early) socket.addEventListener(type, listener);
       this.#early = [];

@@ -106,3 +106,23 @@ test("the type guard tells the package's errors from any other", () => {
     assert.equal(isSwWebSocketError(other), false, String(other));
   }
 });
+
+test('start({wasm}): a source that fails is named with the fix; bytes load the module', async () => {
+  const missing = 'file:///nowhere/sw_websocket_bg.wasm';
+  const failed = start({ storageKey: 'wasm-missing', wasm: missing });
+  const error = await failed.ready.then(() => assert.fail('loaded from nowhere'), (e) => e);
+  assert.equal(kindOf('a missing module', error), 'init');
+  assert.ok(error.message.includes(missing), `the URL tried is named: ${error.message}`);
+  assert.match(error.message, /start\(\{wasm\}\)/, 'the fix is named');
+  const wrong = await start({ storageKey: 'wasm-number', wasm: 42 }).ready.catch((e) => e);
+  assert.equal(kindOf('wasm a number', wrong), 'init');
+  assert.match(wrong.message, /from start\(\{wasm\}\)/);
+  // Bytes, as a bundler that inlines or imports the file would give them; in
+  // memory only (storageArea "none": Node has no chrome.storage).
+  globalThis.navigator ??= { onLine: true };
+  const bytes = readFileSync(join(PKG, 'sw_websocket_bg.wasm'));
+  const started = start({ storageKey: 'wasm-bytes', storageArea: 'none', wasm: bytes });
+  const socket = await started.ready;
+  assert.equal(socket.status().state, 'idle', 'the module runs');
+  assert.equal(started.socket, socket);
+});
