@@ -23,6 +23,9 @@ die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 WORKER_EXAMPLE=examples/cloudflare-worker
+# The package's hand-written JS modules, in src/browser (glue.js is the wasm
+# module's own import, copied by wasm-bindgen).
+JS_MODULES="worker socket events errors history pages page wire"
 WORKER_BUILD_VERSION=0.8.7
 
 # The wasm-bindgen version in Cargo.lock: wasm-bindgen-cli must match it exactly.
@@ -106,15 +109,18 @@ build() {
   node tools/short-names.mjs extension/pkg sw_websocket
   after=$(wc -c <"$wasm")
   echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz and short names ($(gzip -9c "$wasm" | wc -c) gzip)"
-  # The service-worker entry point and its types, then the npm package.json.
-  cp src/browser/worker.js src/browser/worker.d.ts extension/pkg/
+  # The JS modules (the worker's entry point and class, the page module) and
+  # their types, then the npm package.json.
+  local module
+  for module in $JS_MODULES; do cp "src/browser/$module.js" extension/pkg/; done
+  cp src/browser/worker.d.ts src/browser/page.d.ts extension/pkg/
   node tools/package-json.mjs extension/pkg
-  # The JS glue, minified (exported names and import keys stay as they are).
-  for js in extension/pkg/sw_websocket.js extension/pkg/worker.js extension/pkg/snippets/*/src/browser/glue.js; do
+  # The JS, minified (exported names and import keys stay as they are).
+  for js in extension/pkg/*.js extension/pkg/snippets/*/src/browser/glue.js; do
     terser "$js" --module --compress --mangle -o "$js.min"
     mv "$js.min" "$js"
   done
-  js=$(cat extension/pkg/sw_websocket.js extension/pkg/worker.js extension/pkg/snippets/*/src/browser/glue.js | wc -c)
+  js=$(cat extension/pkg/*.js extension/pkg/snippets/*/src/browser/glue.js | wc -c)
   echo "js glue: $js bytes minified"
   step "build: test server"
   cargo build --quiet -p sw-test-server

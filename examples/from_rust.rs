@@ -40,7 +40,7 @@ pub async fn start_socket(url: String) -> Result<SwWebSocket, JsValue> {
         web_sys::console::log_2(&"message:".into(), &data);
     });
     let listener: &Function = on_message.as_ref().unchecked_ref();
-    socket.add_event_listener("message", listener.clone())?;
+    socket.add_event_listener("message", listener)?;
     ON_MESSAGE.with(|slot| slot.replace(Some(on_message)));
 
     let intent = Reflect::get(&status, &"intent".into())?;

@@ -1,14 +1,11 @@
-// The popup: shows the worker's live status and drives it with runtime messages.
-const $ = (id) => document.getElementById(id);
+// The popup: the worker's socket through sw-websocket/page. Events are
+// pushed to it (the recent history first); it asks for nothing by itself,
+// so an open popup with no traffic lets the worker stop.
+import { PageSocket } from './pkg/page.js';
 
-async function ask(request) {
-  const reply = await chrome.runtime.sendMessage(request);
-  if (!reply || !reply.ok) {
-    const error = reply?.error ?? { kind: 'no_reply', message: 'the worker did not answer' };
-    throw Object.assign(new Error(error.message), { kind: error.kind });
-  }
-  return reply;
-}
+const $ = (id) => document.getElementById(id);
+const socket = new PageSocket({ storageKey: 'sw-websocket' });
+const MESSAGES_SHOWN = 10;
 
 function showProblem(error) {
   $('problem').hidden = !error;
@@ -20,7 +17,11 @@ function seconds(ms) {
   return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-function render(status, messages) {
+function render() {
+  const status = socket.lastStatus;
+  $('worker').textContent = socket.workerRunning ? 'worker running' : 'worker stopped';
+  $('worker').dataset.running = String(socket.workerRunning);
+  if (!status) return;
   $('state').textContent = status.state;
   $('state').dataset.state = status.state;
   $('url').textContent = status.url ?? 'not connected';
@@ -35,34 +36,28 @@ function render(status, messages) {
   $('lastError').hidden = !error;
   if (error) $('lastError').textContent = `last error: ${error.kind}: ${error.message}`;
   if (status.url && !$('urlInput').value) $('urlInput').value = status.url;
-  const list = $('messages');
-  list.replaceChildren(...messages.map((m) => {
-    const item = document.createElement('li');
-    item.textContent = m.type === 'text' ? m.data : `binary, ${m.bytes} bytes`;
-    return item;
-  }));
 }
 
-async function refresh() {
-  try {
-    const [{ status }, { messages }] = await Promise.all([
-      ask({ swWebSocket: 'status' }),
-      ask({ swWebSocket: 'received', limit: 10 }),
-    ]);
-    render(status, messages);
-  } catch (error) {
-    showProblem(error);
-  }
+/** Shows a received message (the history's first), newest first, at most MESSAGES_SHOWN. */
+function show(event) {
+  const item = document.createElement('li');
+  if (typeof event.data === 'string') item.textContent = event.data;
+  else item.textContent = `binary, ${event.bytes ?? event.data?.byteLength ?? 0} bytes`;
+  if (event.history) item.classList.add('history');
+  $('messages').prepend(item);
+  while ($('messages').children.length > MESSAGES_SHOWN) $('messages').lastChild.remove();
 }
 
-async function act(request) {
+socket.addEventListener('message', (event) => { show(event); render(); });
+for (const type of ['worker', 'open', 'close', 'state', 'error', 'ack', 'gaveup']) socket.addEventListener(type, render);
+
+async function act(call) {
   try {
-    await ask(request);
+    await call();
     showProblem(null);
   } catch (error) {
     showProblem(error);
   }
-  await refresh();
 }
 
 $('connectForm').addEventListener('submit', (event) => {
@@ -70,15 +65,16 @@ $('connectForm').addEventListener('submit', (event) => {
   const options = $('keepaliveInput').checked
     ? { keepaliveMs: Number($('keepaliveMs').value) }
     : { keepalive: false };
-  act({ swWebSocket: 'connect', url: $('urlInput').value.trim(), options });
+  act(() => socket.connect($('urlInput').value.trim(), options));
 });
-$('closeButton').addEventListener('click', () => act({ swWebSocket: 'close' }));
+$('closeButton').addEventListener('click', () => act(() => socket.close()));
 $('sendForm').addEventListener('submit', (event) => {
   event.preventDefault();
-  act({ swWebSocket: 'send', data: $('messageInput').value }).then(() => { $('messageInput').value = ''; });
+  act(async () => {
+    await socket.send($('messageInput').value);
+    $('messageInput').value = '';
+  });
 });
 
-refresh();
-// Live status while the popup is open. Each poll is an event that keeps the
-// worker awake, so lifetime tests close the popup first.
-setInterval(refresh, 1000);
+// The uptime ticks here, from the last status: nothing is asked of the worker.
+setInterval(() => { if (socket.lastStatus?.openedAt) render(); }, 1000);

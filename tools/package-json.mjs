@@ -1,7 +1,7 @@
 // Writes the npm package.json of the built package (extension/pkg): wasm-pack's
 // one plus the entry points, types and files it does not know about.
 // Usage: node tools/package-json.mjs <pkg dir>
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
@@ -19,21 +19,21 @@ const pkg = {
   license: generated.license,
   type: 'module',
   keywords: generated.keywords,
-  main: './sw_websocket.js',
-  types: './sw_websocket.d.ts',
+  // The worker's entry point is the package's; `./page` is for extension
+  // pages; `./engine` is the wasm module's own binding (Rust users, tests).
+  main: './worker.js',
+  types: './worker.d.ts',
   exports: {
-    '.': { types: './sw_websocket.d.ts', default: './sw_websocket.js' },
+    '.': { types: './worker.d.ts', default: './worker.js' },
     './worker': { types: './worker.d.ts', default: './worker.js' },
+    './page': { types: './page.d.ts', default: './page.js' },
+    './engine': { types: './sw_websocket.d.ts', default: './sw_websocket.js' },
     './sw_websocket_bg.wasm': './sw_websocket_bg.wasm',
     './package.json': './package.json',
   },
+  // Every module and declaration build.sh put there, the wasm, the snippets.
   files: [
-    'sw_websocket_bg.wasm',
-    'sw_websocket_bg.wasm.d.ts',
-    'sw_websocket.js',
-    'sw_websocket.d.ts',
-    'worker.js',
-    'worker.d.ts',
+    ...readdirSync(dir).filter((f) => /\.(js|d\.ts|wasm)$/.test(f)).sort(),
     'snippets',
     'README.md',
   ],

@@ -8,29 +8,34 @@ use crate::browser::js::payload::sendable;
 use crate::core::{Message, SendOptions};
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
+use web_sys::EventTarget;
 
-/// A WebSocket that keeps an extension service worker alive while connected.
+/// The engine of a WebSocket that keeps an extension service worker alive
+/// while connected: the core and its I/O. JS code uses the `SwWebSocket`
+/// class of `worker.js`, an `EventTarget` built on this one (JS name
+/// `SwWebSocketEngine`); Rust code uses this type directly.
 ///
 /// Every method that can fail throws (or rejects with) an `Error` whose
 /// `name` is `"SwWebSocketError"` and whose `kind` says what went wrong.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = SwWebSocketEngine)]
 pub struct SwWebSocket {
     driver: Driver,
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = SwWebSocketEngine)]
 impl SwWebSocket {
-    /// A new, idle socket. Create one per worker, at the top level, then call
-    /// `resume()`. `settings`: `{storageKey = "sw-websocket", storageArea =
-    /// "local" | "session" | "none"}`; "none" keeps everything in memory.
+    /// [`new`](Self::new), its events dispatched on `target` (an
+    /// `EventTarget`; a new one if it is `undefined`). In JS this is the
+    /// constructor: `new SwWebSocketEngine(settings, target)`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
+    pub fn with_target(
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketSettings")] settings: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "EventTarget")] target: JsValue,
     ) -> Result<SwWebSocket, JsValue> {
         crate::browser::panic::install_hook();
         let keys = keys_from(&settings).map_err(|e| js_error(&e))?;
         Ok(SwWebSocket {
-            driver: Driver::new(keys),
+            driver: Driver::new(keys, glue::event_target(&target)),
         })
     }
 
@@ -141,29 +146,12 @@ impl SwWebSocket {
         self.driver.status()
     }
 
-    /// Adds a listener for "open", "message", "close", "error", "state",
-    /// "ack" or "gave_up"; the same function twice is kept once.
-    #[wasm_bindgen(js_name = addEventListener, skip_typescript)]
-    pub fn add_event_listener(&self, kind: &str, listener: Function) -> Result<(), JsValue> {
-        self.driver
-            .listen(kind, listener, true)
-            .map_err(|e| js_error(&e))
-    }
-
-    /// Removes a listener added with `addEventListener`.
-    #[wasm_bindgen(js_name = removeEventListener, skip_typescript)]
-    pub fn remove_event_listener(&self, kind: &str, listener: Function) -> Result<(), JsValue> {
-        self.driver
-            .listen(kind, listener, false)
-            .map_err(|e| js_error(&e))
-    }
-
-    /// The last received messages (at most `limit`, newest last), each
-    /// `{at, type: "text", data, length}` (the first 1000 UTF-16 units of
-    /// `data`; `length` of the whole) or `{at, type: "binary", bytes}`.
-    #[wasm_bindgen(unchecked_return_type = "SwWebSocketReceived[]")]
-    pub fn received(&self, limit: Option<u32>) -> Array {
-        self.driver.received(limit.unwrap_or(u32::MAX) as usize)
+    /// The browser's `WebSocket` of the connection, or `null`: for its
+    /// `protocol`, `extensions` and `bufferedAmount`. Sending or closing
+    /// through it bypasses the engine; don't.
+    #[wasm_bindgen(js_name = browserSocket, unchecked_return_type = "WebSocket | null")]
+    pub fn browser_socket(&self) -> JsValue {
+        self.driver.browser_socket()
     }
 
     /// Answers one request of the demo message protocol (see the README):
@@ -194,5 +182,35 @@ impl SwWebSocket {
         self.driver
             .send(message, how)
             .unwrap_or_else(|e| Promise::reject(&js_error(&e)))
+    }
+}
+
+/// For Rust callers: creating the engine and listening on its
+/// `EventTarget` (JS code listens on the `SwWebSocket` of `worker.js`, which
+/// is the target).
+impl SwWebSocket {
+    /// A new, idle socket. Create one per worker, at the top level, then call
+    /// `resume()`. `settings`: `{storageKey = "sw-websocket", storageArea =
+    /// "local" | "session" | "none"}`; "none" keeps everything in memory.
+    pub fn new(settings: JsValue) -> Result<SwWebSocket, JsValue> {
+        Self::with_target(settings, JsValue::UNDEFINED)
+    }
+
+    /// The `EventTarget` its events are dispatched on.
+    pub fn target(&self) -> Result<EventTarget, JsValue> {
+        self.driver.target().map_err(|e| js_error(&e))
+    }
+
+    /// Adds `listener` for events of `kind` ("open", "message", "close",
+    /// "error", "state", "ack", "gaveup").
+    pub fn add_event_listener(&self, kind: &str, listener: &Function) -> Result<(), JsValue> {
+        self.target()?
+            .add_event_listener_with_callback(kind, listener)
+    }
+
+    /// Removes a listener added with `add_event_listener`.
+    pub fn remove_event_listener(&self, kind: &str, listener: &Function) -> Result<(), JsValue> {
+        self.target()?
+            .remove_event_listener_with_callback(kind, listener)
     }
 }

@@ -1,8 +1,9 @@
 //! The demo extension's runtime message protocol, answered through the
 //! driver's typed calls.
 //!
-//! Requests: `{swWebSocket: "status" | "connect" | "send" | "close" | "received" | "outbox" |
-//! "clearOutbox", ...}`.
+//! Requests: `{swWebSocket: "status" | "connect" | "send" | "close" | "outbox" |
+//! "clearOutbox", ...}` (`"received"` is answered by `worker.js`, which keeps
+//! the history).
 //! Replies: `{ok: true, ...}` or `{ok: false, error: {kind, message}}`.
 
 use crate::browser::driver::Driver;
@@ -89,13 +90,6 @@ fn answer(driver: &Driver, request: &JsValue) -> Result<Reply, Error> {
         "close" => {
             driver.close(&field(request, "code"), &field(request, "reason"))?;
             now(object(&[]))
-        }
-        "received" => {
-            let limit = field(request, "limit")
-                .as_f64()
-                .filter(|n| n.is_finite() && *n >= 0.0)
-                .map_or(usize::MAX, |n| n.min(u32::MAX as f64) as usize);
-            now(object(&[("messages", driver.received(limit).into())]))
         }
         "outbox" => now(object(&[("outbox", driver.outbox().into())])),
         "clearOutbox" => {

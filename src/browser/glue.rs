@@ -4,6 +4,7 @@ use crate::browser::socket::describe;
 use crate::core::Error;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use web_sys::EventTarget;
 
 #[wasm_bindgen(module = "/src/browser/glue.js")]
 extern "C" {
@@ -34,9 +35,13 @@ extern "C" {
     pub(crate) fn watch_online(changed: &Closure<dyn FnMut(bool)>) -> Option<js_sys::Function>;
     #[wasm_bindgen(js_name = isOnline)]
     pub(crate) fn is_online() -> bool;
-    /// `{type: "message", data, binary}`, the object message listeners get.
-    #[wasm_bindgen(js_name = messageEvent)]
-    pub(crate) fn message_event(data: &JsValue, binary: bool) -> JsValue;
+    /// Dispatches an event of `type` on `target`: a `MessageEvent`,
+    /// `CloseEvent` or `ErrorEvent` for those types, else an `Event`, with
+    /// `fields` as its init dictionary and as properties it lacks.
+    pub(crate) fn fire(target: &EventTarget, kind: &str, fields: &JsValue);
+    /// `target`, or a new `EventTarget` if it is `undefined`.
+    #[wasm_bindgen(js_name = eventTarget)]
+    pub(crate) fn event_target(target: &JsValue) -> EventTarget;
     /// A promise resolved with `{queued: false}`: what `send` returns when
     /// the open socket took the message.
     #[wasm_bindgen(js_name = sentNow)]

@@ -14,12 +14,14 @@
 //!                                          ├─ actions.rs: socket.rs, alarms (glue), the timer
 //!                                          ├─ write.rs: snapshot writes (storage.rs, glue.js)
 //!                                          ├─ load.rs: the stored state read
-//!                                          └─ events -> listeners.rs -> JS listeners
+//!                                          └─ events -> glue.js fire() -> the EventTarget
 //!  socket, timer, alarm, online and storage outcomes ─> driver ─> core handle_*
 //! ```
 //!
-//! `worker.js` is the service-worker entry point (`start()`), `typescript.rs`
-//! the declarations, `received.rs` the last messages for `received()`.
+//! `worker.js` is the service-worker entry point (`start()`) and its
+//! `SwWebSocket` class, an `EventTarget` built on this engine; the other JS
+//! modules beside it are listed in the README's Layout. `typescript.rs` has
+//! the declarations.
 
 mod api;
 mod clock;
@@ -27,10 +29,8 @@ mod commands;
 mod driver;
 mod glue;
 mod js;
-mod listeners;
 mod online;
 mod panic;
-mod received;
 mod socket;
 mod storage;
 mod typescript;

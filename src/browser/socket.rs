@@ -46,6 +46,11 @@ pub(crate) struct Socket {
 }
 
 impl Socket {
+    /// The browser's socket.
+    pub(crate) fn ws(&self) -> &WebSocket {
+        &self.ws
+    }
+
     /// Opens a socket; `handler` receives its events until the socket is
     /// dropped. A received text equal to `reply` is sorted as a protocol frame.
     pub(crate) fn open(

@@ -2,8 +2,7 @@
 //!
 //! wasm-bindgen types every `JsValue` as `any`; the methods in `api.rs` name
 //! these interfaces instead (`unchecked_param_type`/`unchecked_return_type`),
-//! and the event listener methods get generic signatures here, merged into
-//! the generated `SwWebSocket` class.
+//! and `worker.d.ts` and `page.d.ts` declare their classes with them.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -67,15 +66,17 @@ export type SwWebSocketState =
   | "idle" | "connecting" | "open" | "closing" | "backoff" | "closed" | "gave_up";
 
 /**
- * The `kind` of every error the library gives. `init` comes only from
- * `start()` (worker.js): the module could not be loaded or initialised.
+ * The `kind` of every error the library gives. `init`: the module could
+ * not be loaded or initialised (`SwWebSocket` of worker.js only).
+ * `disconnected`: a page's call whose port closed before the worker
+ * answered (`PageSocket` only).
  */
 export type SwWebSocketErrorKind =
   | "invalid_url" | "insecure_url" | "invalid_option" | "invalid_close_code"
   | "close_reason_too_long" | "invalid_message" | "message_too_large"
   | "already_connected" | "not_open" | "outbox_full" | "storage"
   | "corrupt_snapshot" | "heartbeat_timeout" | "gave_up" | "socket"
-  | "connect_timeout" | "invalid_command" | "reentrant" | "init";
+  | "connect_timeout" | "invalid_command" | "reentrant" | "init" | "disconnected";
 
 declare global {
   interface SymbolConstructor {
@@ -139,22 +140,30 @@ export interface SwWebSocketOutboxEntry {
   reliable: boolean;
 }
 
-/** One message of `received()`; texts are cut at 1000 UTF-16 units. */
+/**
+ * One message of `received()` (and of a page's history); texts are cut at
+ * 1000 UTF-16 units. `seq` counts the messages of this storage key.
+ */
 export type SwWebSocketReceived =
-  | { at: number; type: "text"; data: string; length: number }
-  | { at: number; type: "binary"; bytes: number };
+  | { seq: number; at: number; type: "text"; data: string; length: number }
+  | { seq: number; at: number; type: "binary"; bytes: number };
 
-/** The events, by type. */
+/**
+ * The events, by type: DOM events, as the browser's `WebSocket` gives
+ * (`MessageEvent`, `CloseEvent`), with the fields of this package's own.
+ */
 export interface SwWebSocketEventMap {
-  open: { type: "open" };
-  message: { type: "message"; data: string | ArrayBuffer; binary: boolean };
-  close: { type: "close"; code: number; reason: string; wasClean: boolean };
-  error: { type: "error"; error: SwWebSocketError };
-  state: { type: "state"; state: SwWebSocketState };
+  open: Event;
+  /** `binary`: `data` is an ArrayBuffer. */
+  message: MessageEvent<string | ArrayBuffer> & { readonly binary: boolean };
+  close: CloseEvent;
+  /** `error` is the typed error; a failed call the caller did not await shows here too. */
+  error: ErrorEvent & { readonly error: SwWebSocketError };
+  state: Event & { readonly state: SwWebSocketState };
   /** The server acknowledged every reliable message up to `id`. */
-  ack: { type: "ack"; id: number };
+  ack: Event & { readonly id: number };
   /** The retry limit ran out; the last close. */
-  gave_up: { type: "gave_up"; code: number | null; reason: string | null };
+  gaveup: Event & { readonly code: number | null; readonly reason: string | null };
 }
 
 /** Any event. */
@@ -183,16 +192,4 @@ export type SwWebSocketReply =
     }
   | { ok: false; error: SwWebSocketErrorInfo };
 
-export interface SwWebSocket {
-  /** Adds a listener; the same function twice is kept once. */
-  addEventListener<K extends keyof SwWebSocketEventMap>(
-    type: K,
-    listener: (event: SwWebSocketEventMap[K]) => void,
-  ): void;
-  /** Removes a listener added with `addEventListener`. */
-  removeEventListener<K extends keyof SwWebSocketEventMap>(
-    type: K,
-    listener: (event: SwWebSocketEventMap[K]) => void,
-  ): void;
-}
 "#;

@@ -1,8 +1,8 @@
 // Types of sw-websocket's service-worker entry point (worker.js).
 import type {
-  SwWebSocket,
   SwWebSocketData,
   SwWebSocketError,
+  SwWebSocketEventMap,
   SwWebSocketOptions,
   SwWebSocketOutboxEntry,
   SwWebSocketReceived,
@@ -14,32 +14,24 @@ import type {
 } from './sw_websocket.js';
 
 export type * from './sw_websocket.js';
-export { SwWebSocket } from './sw_websocket.js';
 
-/** Settings of `start()`. Unknown keys throw an `SwWebSocketError` of kind "invalid_option". */
-export interface StartSettings extends SwWebSocketSettings {
+/** Settings of `new SwWebSocket(settings)`. Unknown keys throw an `SwWebSocketError` of kind "invalid_option". */
+export interface SwWebSocketClassSettings extends SwWebSocketSettings {
   /**
-   * Keep connected to this URL whenever the worker runs: after `resume()`,
-   * `connect(url, options)` unless the stored connection already has this URL.
+   * Keep connected to this URL whenever the worker runs: once the stored
+   * state is restored, `connect(url, options)` unless it already has this URL.
    * Leave it out to call `connect()` and `close()` yourself.
    */
   url?: string;
   /** Options of that `connect()`. */
   options?: SwWebSocketOptions;
   /**
-   * Answer the message protocol (`{swWebSocket: ...}` requests, see `handleCommand`;
-   * an app's own messages without that key are left alone)
-   * from this extension's own pages; content scripts and other extensions get
-   * no answer. Default `false`.
-   */
-  commands?: boolean;
-  /**
    * Where the WebAssembly module is, for bundlers that do not copy
    * `sw_websocket_bg.wasm` beside `worker.js` as `new URL(..., import.meta.url)`
    * asks: its URL, a `Response`, its bytes or a compiled `WebAssembly.Module`
-   * (or a promise of one). Loaded once per worker, by the first `start()`
-   * that gets that far; a load that fails is an `SwWebSocketError` of kind
-   * "init" naming what it tried.
+   * (or a promise of one). Loaded once per worker, by the first socket that
+   * gets that far; a load that fails is an `SwWebSocketError` of kind "init"
+   * naming what it tried.
    */
   wasm?:
     | string
@@ -50,40 +42,109 @@ export interface StartSettings extends SwWebSocketSettings {
     | Promise<string | URL | Response | BufferSource | WebAssembly.Module>;
 }
 
-/**
- * The socket of one `start()`: usable at once; every call waits until the module is ready.
- * Listeners added before `ready` are attached before `resume()`, so they miss no event.
- */
-export interface StartedSocket extends Pick<SwWebSocket, 'addEventListener' | 'removeEventListener'> {
+/** Settings of `start()`. */
+export interface StartSettings extends SwWebSocketClassSettings {
   /**
-   * Resolves with the `SwWebSocket` once the module is loaded and `resume()` is done.
-   * Rejects with an `SwWebSocketError`: kind "init" if the module could not be loaded,
-   * else the error `new SwWebSocket`, `resume()` or `connect()` gave. The methods
-   * below reject with it too; `handleCommand` answers `{ok: false, error}` instead.
+   * Answer the message protocol (`{swWebSocket: ...}` requests, see
+   * `handleCommand`; an app's own messages without that key are left alone)
+   * from this extension's own pages. Default `false`.
    */
-  readonly ready: Promise<SwWebSocket>;
-  /** The `SwWebSocket` once ready, else `null`. */
-  readonly socket: SwWebSocket | null;
+  commands?: boolean;
+  /** Serve `sw-websocket/page` to this extension's own pages. Default `true`. */
+  pages?: boolean;
+  /** Serve `sw-websocket/page` to this extension's content scripts too. Default `false`. */
+  contentScripts?: boolean;
+}
+
+type Listener<K extends keyof SwWebSocketEventMap, T> = (this: T, event: SwWebSocketEventMap[K]) => unknown;
+
+/**
+ * A WebSocket that keeps an extension service worker alive while connected,
+ * survives the worker's stops and loses nothing it was handed; an `EventTarget`
+ * with the browser `WebSocket`'s events, handler properties and `readyState`.
+ *
+ * Every method returns a promise that waits for the module, rejects with an
+ * `SwWebSocketError`, and is already handled: ignoring it never makes an
+ * unhandled rejection, and a failure (but the `storage` errors the socket
+ * reports by itself, and `init`, reported once) is also an `error` event.
+ */
+export class SwWebSocket extends EventTarget {
+  constructor(settings?: SwWebSocketClassSettings);
+  static readonly CONNECTING: 0;
+  static readonly OPEN: 1;
+  static readonly CLOSING: 2;
+  static readonly CLOSED: 3;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+  /**
+   * Resolves with this socket once the module is loaded and the stored state
+   * restored; rejects with an `SwWebSocketError` (kind "init" if the module
+   * could not be loaded).
+   */
+  readonly ready: Promise<this>;
+  /** CONNECTING while connecting or waiting to reconnect, OPEN, CLOSING, else CLOSED. */
+  readonly readyState: 0 | 1 | 2 | 3;
+  /** The URL connected to (or to be), "" if none. */
+  readonly url: string;
+  /** The subprotocol the server chose, "" if none or no socket. */
+  readonly protocol: string;
+  /** The extensions the server chose, "" if none or no socket. */
+  readonly extensions: string;
+  /** Bytes the browser's socket has not sent yet (0 without a socket); the outbox is in `status()`. */
+  readonly bufferedAmount: number;
+  onopen: Listener<'open', SwWebSocket> | null;
+  onmessage: Listener<'message', SwWebSocket> | null;
+  onclose: Listener<'close', SwWebSocket> | null;
+  onerror: Listener<'error', SwWebSocket> | null;
+  onstate: Listener<'state', SwWebSocket> | null;
+  onack: Listener<'ack', SwWebSocket> | null;
+  ongaveup: Listener<'gaveup', SwWebSocket> | null;
+  addEventListener<K extends keyof SwWebSocketEventMap>(
+    type: K,
+    listener: Listener<K, SwWebSocket>,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof SwWebSocketEventMap>(
+    type: K,
+    listener: Listener<K, SwWebSocket>,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+  /** Opens a connection to `url` (`wss://`, or `ws://` to loopback). */
   connect(url: string, options?: SwWebSocketOptions): Promise<void>;
+  /** `{queued: false}` once the open socket has it, `{queued: true, id}` once it is in the outbox in storage. */
   send(data: SwWebSocketData, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
+  /** Sends `JSON.stringify(value)` as text. */
   sendJson(value: unknown, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
+  /** Closes with `code` (1000 or 3000-4999) and a `reason` of at most 123 UTF-8 bytes. */
   close(code?: number, reason?: string): Promise<void>;
   status(): Promise<SwWebSocketStatus>;
   outbox(): Promise<SwWebSocketOutboxEntry[]>;
+  /** Drops every message in the outbox; resolves how many. */
   clearOutbox(): Promise<number>;
+  /** The last received messages (at most 50 kept), oldest first. */
   received(limit?: number): Promise<SwWebSocketReceived[]>;
+  /** Hands a `chrome.alarms` alarm to the socket (`start()` does it); `true` if it was its own. */
+  handleAlarm(alarm: { name: string }): Promise<boolean>;
   /** Answers one request of the message protocol; never rejects. */
   handleCommand(request: unknown): Promise<SwWebSocketReply>;
 }
 
+/** What `start()` returns (the name of earlier versions). */
+export type StartedSocket = SwWebSocket;
+
 /**
- * Starts one socket in this service worker: call it at the top level, once per
- * storage key. Registers `chrome.alarms.onAlarm`, `chrome.runtime.onStartup`,
- * `onInstalled` and (with `commands`) `onMessage` listeners, loads the wasm
- * module and resumes the stored connection. Throws an `SwWebSocketError` of
- * kind "invalid_option" for bad settings or a storage key started twice.
+ * Starts one socket in this service worker and returns it: call it at the top
+ * level, once per storage key. Registers `chrome.alarms.onAlarm`,
+ * `chrome.runtime.onStartup`, `onInstalled`, `onConnect` (for pages) and
+ * (with `commands`) `onMessage` listeners, loads the wasm module and resumes
+ * the stored connection. Throws an `SwWebSocketError` of kind
+ * "invalid_option" for bad settings or a storage key started twice.
  */
-export function start(settings?: StartSettings): StartedSocket;
+export function start(settings?: StartSettings): SwWebSocket;
 
 /**
  * Whether `value` is an error this package threw or rejected with: an

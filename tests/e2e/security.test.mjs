@@ -71,15 +71,15 @@ test('another extension gets no answer and changes nothing', { timeout: 60_000 }
   await assertUnchanged(env, demo, server, before, 'victim', 'evil');
 });
 
-test('a content script of the extension itself gets no answer and changes nothing', { timeout: 60_000 }, async (t) => {
-  // A copy of the demo with one content script on the test server's pages:
-  // start({commands: true}) answers the extension's own pages only.
+/** A copy of the demo with the probe as a content script on the test server's pages; `start` its start() settings. */
+async function withProbe(t, start) {
   const dir = mkdtempSync(join(tmpdir(), 'sw-websocket-content-'));
   cpSync(EXTENSION_DIR, dir, { recursive: true });
   cpSync(join(ROOT, 'tests', 'content-probe', 'probe.js'), join(dir, 'probe.js'));
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   manifest.content_scripts = [{ matches: ['http://127.0.0.1/*'], js: ['probe.js'] }];
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'service-worker.js'), `import { start } from './pkg/worker.js';\nstart(${JSON.stringify(start)});\n`);
   const server = await startServer();
   const env = await launch({ extensions: [dir] });
   t.after(async () => { await env.close(); server.stop(); rmSync(dir, { recursive: true, force: true }); });
@@ -87,19 +87,30 @@ test('a content script of the extension itself gets no answer and changes nothin
   assert.deepEqual(await env.ask(own, { swWebSocket: 'connect', url: `${server.url}?tag=owner` }), { ok: true });
   await until('open', async () => (await env.ask(own, { swWebSocket: 'status' })).status.state === 'open');
   const before = (await env.ask(own, { swWebSocket: 'status' })).status;
-
   const web = await env.browser.newPage();
   await web.goto(server.url.replace(/^ws/, 'http').replace(/\/ws$/, '/page'));
   const probe = await until('the content script\'s answers', () =>
-    web.evaluate(() => document.documentElement.dataset.swProbe), 15_000);
-  const results = JSON.parse(probe);
-  t.diagnostic(JSON.stringify(results));
+    web.evaluate(() => document.documentElement.dataset.swProbe), 20_000);
+  t.diagnostic(probe);
+  return { env, server, own, before, ...JSON.parse(probe) };
+}
+
+test('a content script of the extension itself gets no answer and no page port, and changes nothing', { timeout: 60_000 }, async (t) => {
+  const { env, server, own, before, results, page } = await withProbe(t, { storageKey: 'sw-websocket', commands: true });
   assert.equal(results.length, 5);
   // No listener answers: sendMessage resolves with nothing (the worker's
   // replies are always {ok, ...}).
   for (const { request, reply } of results) assert.equal(reply, undefined, `no reply to ${request.swWebSocket}`);
-
+  assert.deepEqual(page, { disconnected: true }, 'the page port is refused: no hello, disconnected');
   await assertUnchanged(env, own, server, before, 'owner', 'content-evil');
+});
+
+test('start({contentScripts: true}) serves the page port to the extension\'s content scripts', { timeout: 60_000 }, async (t) => {
+  const { server, page } = await withProbe(t, { storageKey: 'sw-websocket', commands: true, contentScripts: true });
+  assert.equal(page.hello, 'open', 'the hello carries the status');
+  assert.deepEqual(page.reply, { queued: false }, 'a call is answered');
+  await until('the content script\'s message on the server', async () =>
+    (await server.stats('owner')).perConnection[0].lastTexts.includes('from a content script'));
 });
 
 test("the protocol answers only its own namespaced requests: an app's {cmd} messages are left to the app", { timeout: 60_000 }, async (t) => {

@@ -43,26 +43,36 @@ function thrown(what, f) {
 
 const event = () => ({ addListener() {} });
 globalThis.chrome = {
-  runtime: { id: 'start-test', onStartup: event(), onInstalled: event(), onMessage: event() },
+  runtime: {
+    id: 'start-test', onStartup: event(), onInstalled: event(), onMessage: event(), onConnect: event(),
+    sendMessage: async () => {},
+  },
   alarms: { onAlarm: event() },
+};
+// What a service worker has and Node 20 lacks.
+globalThis.ErrorEvent ??= class ErrorEvent extends Event {
+  constructor(type, init = {}) {
+    super(type);
+    this.error = init.error;
+    this.message = init.message ?? '';
+  }
 };
 const { isSwWebSocketError, start } = await import(pathToFileURL(join(PKG, 'worker.js')).href);
 
-test('bad settings and early listeners throw SwWebSocketErrors', () => {
+test('bad settings throw SwWebSocketErrors', () => {
   for (const [what, settings] of [
     ['settings null', null],
     ['settings a string', 'local'],
     ['an unknown setting', { storagekey: 'x' }],
     ['url a number', { url: 42 }],
     ['commands a string', { commands: 'yes' }],
+    ['pages a number', { pages: 1 }],
   ]) {
     assert.equal(thrown(what, () => start(settings)), 'invalid_option', what);
   }
   const started = start({ storageKey: 'early' });
   started.ready.catch(() => {});
   assert.equal(thrown('started twice', () => start({ storageKey: 'early' })), 'invalid_option');
-  assert.equal(thrown('unknown event type', () => started.addEventListener('opened', () => {})), 'invalid_option');
-  assert.equal(thrown('listener not a function', () => started.addEventListener('open', 42)), 'invalid_option');
 });
 
 test('a module that cannot load rejects with kind init, and commands answer it', async () => {
@@ -70,8 +80,11 @@ test('a module that cannot load rejects with kind init, and commands answer it',
   const started = start({ storageKey: 'unloadable' });
   const error = await started.ready.then(() => assert.fail('the module loaded in Node'), (e) => e);
   assert.equal(kindOf('ready', error), 'init');
+  const errorEvents = [];
+  started.addEventListener('error', (e) => errorEvents.push(e.error));
   const sent = await started.send('x').then(() => assert.fail('sent'), (e) => e);
   assert.equal(sent, error, 'the calls that wait for the module reject with the same error');
+  assert.deepEqual(errorEvents, [], 'init is an error event once, from ready, not again per call');
   const reply = await started.handleCommand({ swWebSocket: 'status' });
   assert.deepEqual(reply, { ok: false, error: { kind: 'init', message: error.message } });
 });
@@ -123,6 +136,6 @@ test('start({wasm}): a source that fails is named with the fix; bytes load the m
   const bytes = readFileSync(join(PKG, 'sw_websocket_bg.wasm'));
   const started = start({ storageKey: 'wasm-bytes', storageArea: 'none', wasm: bytes });
   const socket = await started.ready;
-  assert.equal(socket.status().state, 'idle', 'the module runs');
-  assert.equal(started.socket, socket);
+  assert.equal((await socket.status()).state, 'idle', 'the module runs');
+  assert.equal(socket, started, 'ready resolves with the socket itself');
 });

@@ -64,7 +64,7 @@ pub async fn wait(promise: Promise, what: &str) -> JsValue {
 /// The next event of `kind`.
 pub fn next(sw: &SwWebSocket, kind: &str) -> Promise {
     Promise::new(&mut |resolve: Function, _| {
-        sw.add_event_listener(kind, resolve).expect("known type");
+        sw.add_event_listener(kind, &resolve).expect("known type");
     })
 }
 
@@ -75,7 +75,7 @@ pub fn collect(sw: &SwWebSocket) -> Rc<RefCell<Vec<JsValue>>> {
     let listener = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
         sink.borrow_mut().push(field(&e, "data"));
     });
-    sw.add_event_listener("message", listener.as_ref().clone().unchecked_into())
+    sw.add_event_listener("message", listener.as_ref().unchecked_ref())
         .expect("known type");
     listener.forget(); // one per test
     seen

@@ -115,7 +115,7 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
                 Incoming::Text | Incoming::Binary => {
                     if inner.conn.handle_message_in_place(now) {
                         let binary = matches!(what, Incoming::Binary);
-                        dispatch.extend(inner.deliver(now, &data, binary));
+                        dispatch.push(Inner::deliver(&data, binary));
                     }
                 }
                 Incoming::Protocol => {

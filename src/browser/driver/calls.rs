@@ -102,15 +102,17 @@ impl Driver {
         })
     }
 
-    /// Adds (`add`) or removes a listener of event type `kind`.
-    pub(crate) fn listen(&self, kind: &str, listener: Function, add: bool) -> Result<(), Error> {
-        self.with(|inner| {
-            if add {
-                inner.listeners.add(kind, listener)
-            } else {
-                inner.listeners.remove(kind, &listener)
-            }
-        })?
+    /// The `EventTarget` events are dispatched on.
+    pub(crate) fn target(&self) -> Result<web_sys::EventTarget, Error> {
+        self.read(|inner| inner.target.clone())
+    }
+
+    /// The browser's `WebSocket` of the connection, if there is one.
+    pub(crate) fn browser_socket(&self) -> JsValue {
+        self.read(|inner| inner.socket.as_ref().map(|s| s.ws().clone().into()))
+            .ok()
+            .flatten()
+            .unwrap_or(JsValue::NULL)
     }
 
     /// The status as JS sees it (`null` while a call is running).
@@ -136,11 +138,5 @@ impl Driver {
                 .collect()
         })
         .unwrap_or_default()
-    }
-
-    /// The last received messages, at most `limit`, newest last.
-    pub(crate) fn received(&self, limit: usize) -> Array {
-        self.read(|inner| inner.received.to_js(limit))
-            .unwrap_or_default()
     }
 }

@@ -1,7 +1,7 @@
 //! The driver: runs the core, carries out its actions (`actions.rs`: the
 //! socket, alarms, the timer; `write.rs`: storage writes; `load.rs`: the
-//! read the core asks for) and hands events to the JS listeners, never while
-//! holding the core borrowed. The app's calls come in through `calls.rs`.
+//! read the core asks for) and dispatches events on the socket's
+//! `EventTarget`, never while holding the core borrowed. The app's calls come in through `calls.rs`.
 //! Every decision is the core's: the driver only carries out and reports
 //! back. The fields of [`Inner`] are this module's own.
 
@@ -13,9 +13,7 @@ mod write;
 use crate::browser::clock::now;
 use crate::browser::glue;
 use crate::browser::js::convert::{event_to_js, js_error, message_to_js, object};
-use crate::browser::listeners::{ListenerList, Listeners};
 use crate::browser::online::OnlineWatch;
-use crate::browser::received::Received;
 use crate::browser::socket::Socket;
 use crate::browser::storage::Keys;
 use crate::core::{Connection, Error, Event, Message, Timestamp};
@@ -24,12 +22,13 @@ use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
+use web_sys::EventTarget;
 
 /// The core and its I/O.
 struct Inner {
     conn: Connection,
-    listeners: Listeners,
-    received: Received,
+    /// Where events are dispatched.
+    target: EventTarget,
     keys: Keys,
     /// `send` promises waiting for the core to settle them, by their `seq`.
     waiting: Vec<(u64, Function, Function)>,
@@ -45,12 +44,10 @@ struct Inner {
 }
 
 impl Inner {
-    /// Remembers a received message (`data` as listeners get it) and returns
-    /// the listener calls for it, if there are listeners.
-    fn deliver(&mut self, at: Timestamp, data: &JsValue, binary: bool) -> Option<Call> {
-        self.received.remember(at, data, binary);
-        let listeners = self.listeners.of("message");
-        (!listeners.is_empty()).then(|| (listeners, glue::message_event(data, binary)))
+    /// The `message` event of received `data`.
+    fn deliver(data: &JsValue, binary: bool) -> Call {
+        let fields = object(&[("data", data.clone()), ("binary", binary.into())]);
+        ("message", fields)
     }
 
     /// Resolves or rejects the `send` promise the core settled.
@@ -90,7 +87,7 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
-    pub(crate) fn new(keys: Keys) -> Driver {
+    pub(crate) fn new(keys: Keys, target: EventTarget) -> Driver {
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         let mut conn = Connection::with_seed(seed);
         conn.handle_online(now(), glue::is_online());
@@ -100,8 +97,7 @@ impl Driver {
         let driver = Driver {
             inner: Rc::new(RefCell::new(Inner {
                 conn,
-                listeners: Listeners::default(),
-                received: Received::default(),
+                target,
                 keys,
                 waiting: Vec::new(),
                 writing: false,
@@ -150,12 +146,12 @@ fn drive(cell: &Rc<RefCell<Inner>>) {
     drive_after(cell, Vec::new());
 }
 
-/// A listener call to make: the functions and the event object.
-type Call = (ListenerList, JsValue);
+/// An event to dispatch: its type and fields.
+type Call = (&'static str, JsValue);
 
 /// [`drive`], with `dispatch` (events the shell made itself) going first.
 fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
-    {
+    let target = {
         let Ok(mut inner) = cell.try_borrow_mut() else {
             return;
         };
@@ -173,27 +169,18 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
             match event {
                 Event::Message(message) => {
                     let binary = matches!(message, Message::Binary(_));
-                    dispatch.extend(inner.deliver(now(), &message_to_js(&message), binary));
+                    dispatch.push(Inner::deliver(&message_to_js(&message), binary));
                 }
                 Event::Settled { seq, result } => inner.settle(seq, result),
-                event => {
-                    if let Some((kind, value)) = event_to_js(&event) {
-                        let listeners = inner.listeners.of(kind);
-                        if !listeners.is_empty() {
-                            dispatch.push((listeners, value));
-                        }
-                    }
-                }
+                event => dispatch.extend(event_to_js(&event)),
             }
         }
         inner.arm_timer(cell);
         inner.schedule_write(cell);
-    }
-    for (listeners, value) in dispatch {
-        for listener in listeners.iter() {
-            if let Err(thrown) = listener.call1(&JsValue::UNDEFINED, &value) {
-                web_sys::console::error_2(&"sw-websocket: a listener threw".into(), &thrown);
-            }
-        }
+        inner.target.clone()
+    };
+    // A listener that throws is reported by the browser, as for any event.
+    for (kind, fields) in dispatch {
+        glue::fire(&target, kind, &fields);
     }
 }

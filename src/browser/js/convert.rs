@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// The JS form of `error`: an `Error` with `name` "SwWebSocketError", a
 /// `kind` to branch on and the message. Every error the module throws,
-/// rejects with or hands to `error` listeners is built here, and the plain
+/// rejects with or dispatches in an `error` event is built here, and the plain
 /// `{kind, message}` of a command reply is read from one (`commands.rs`).
 pub(crate) fn js_error(error: &Error) -> JsValue {
     let e = js_sys::Error::new(&error.to_string());
@@ -70,34 +70,26 @@ pub(crate) fn message_to_js(message: &Message) -> JsValue {
     }
 }
 
-/// The event's type name and the plain object handed to listeners; `None`
-/// for a message, which the driver delivers itself (and remembers), and for
-/// a settled send, whose promise the driver settles.
+/// The event's type and its fields (the init dictionary of its DOM event);
+/// `None` for a message, which the driver dispatches itself, and for a
+/// settled send, whose promise the driver settles.
 pub(crate) fn event_to_js(event: &Event) -> Option<(&'static str, JsValue)> {
     Some(match event {
-        Event::State(state) => (
-            "state",
-            object(&[("type", "state".into()), ("state", state.as_str().into())]),
-        ),
-        Event::Open => ("open", object(&[("type", "open".into())])),
+        Event::State(state) => ("state", object(&[("state", state.as_str().into())])),
+        Event::Open => ("open", object(&[])),
         Event::Message(_) | Event::Settled { .. } => return None,
         Event::Close(info) => (
             "close",
             object(&[
-                ("type", "close".into()),
                 ("code", info.code.into()),
                 ("reason", info.reason.as_str().into()),
                 ("wasClean", info.was_clean.into()),
             ]),
         ),
-        Event::Ack(id) => (
-            "ack",
-            object(&[("type", "ack".into()), ("id", (*id as f64).into())]),
-        ),
+        Event::Ack(id) => ("ack", object(&[("id", (*id as f64).into())])),
         Event::GaveUp(close) => (
-            "gave_up",
+            "gaveup",
             object(&[
-                ("type", "gave_up".into()),
                 (
                     "code",
                     close.as_ref().map_or(JsValue::NULL, |c| c.code.into()),
@@ -112,7 +104,10 @@ pub(crate) fn event_to_js(event: &Event) -> Option<(&'static str, JsValue)> {
         ),
         Event::Error(error) => (
             "error",
-            object(&[("type", "error".into()), ("error", js_error(error))]),
+            object(&[
+                ("error", js_error(error)),
+                ("message", error.to_string().into()),
+            ]),
         ),
     })
 }

@@ -2,8 +2,10 @@
 // WebSocket measured side by side in the same worker. tests/bench/bench.mjs
 // talks to it from an extension page with chrome.runtime.sendMessage.
 //
-// Its start-up path is the demo extension's: init, new SwWebSocket, resume().
-import init, { SwWebSocket } from './pkg/sw_websocket.js';
+// Its start-up path is the demo extension's: init, then the SwWebSocket of
+// worker.js (its module load finds the instance ready), resume.
+import init from './pkg/sw_websocket.js';
+import { SwWebSocket } from './pkg/worker.js';
 import { interleaved, next, openRaw, payload, rawEndpoint, sleep, swEndpoint } from './echo.js';
 
 let openedAt = null; // performance.now() at the main socket's first open event
@@ -20,7 +22,7 @@ const ready = init({ module_or_path: new URL('./pkg/sw_websocket_bg.wasm', impor
       openedAt ??= performance.now();
       whenOpen.splice(0).forEach((resolve) => resolve());
     });
-    await sw.resume();
+    await sw.ready;
     marks.resume = performance.now();
     return sw;
   });
@@ -51,7 +53,7 @@ let busyTimer = null;
 const commands = {
   /** Connects the main socket (the one resume() brings back at every start). */
   async connect(sw, { url }) {
-    if (sw.status().intent === 'open') sw.close(1000);
+    if ((await sw.status()).intent === 'open') sw.close(1000);
     const open = next(sw, 'open');
     sw.connect(url, {});
     await open;
@@ -68,7 +70,7 @@ const commands = {
     const data = payload(kind, size);
     // Kept open across runs, like sw-websocket's socket.
     raw ??= await openRaw(url);
-    if (sw.status().state !== 'open') await next(sw, 'open');
+    if ((await sw.status()).state !== 'open') await next(sw, 'open');
     const failures = [];
     // `calibrate`: a second raw socket in sw-websocket's place (an A/A run: how
     // far the method itself is from 1).
@@ -115,7 +117,7 @@ const commands = {
     const rejected = results.filter((r) => r.status === 'rejected').length;
     sw.clearOutbox();
     sw.close();
-    return { writes, ms, stored: stored?.outbox?.length ?? 0, rejected, state: sw.status().state };
+    return { writes, ms, stored: stored?.outbox?.length ?? 0, rejected, state: (await sw.status()).state };
   },
 
   /**
@@ -200,7 +202,7 @@ const commands = {
       }
     }
     if (failures.length) throw new Error(`${failures.length} sends failed: ${failures[0]}`);
-    return { sent, reconnects: sw.status().reconnects ?? null };
+    return { sent, reconnects: (await sw.status()).reconnects ?? null };
   },
 
   async churnClose() {

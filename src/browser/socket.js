@@ -1,0 +1,184 @@
+// SwWebSocket, the class JS code uses: an EventTarget around the wasm
+// engine. It loads the module, restores the stored state, keeps the message
+// history, and turns every call into a promise that waits for the module.
+import init, { SwWebSocketEngine } from './sw_websocket.js';
+import { readyStateOf, withEventSurface } from './events.js';
+import { swError, typed } from './errors.js';
+import { History } from './history.js';
+
+const SETTINGS = ['storageKey', 'storageArea', 'url', 'options', 'wasm'];
+
+/** The method pages.js reads a socket's state with, at once (not for apps). */
+export const SNAPSHOT = Symbol('sw-websocket snapshot');
+
+let loading = null;
+
+/**
+ * Loads the module once per worker: from `wasm` (a URL, a `Response`, bytes,
+ * a `WebAssembly.Module`, or a promise of one) or from beside this file. A
+ * failure names what it tried and the fix; the next socket tries again.
+ */
+function load(wasm) {
+  const source = wasm ?? new URL('./sw_websocket_bg.wasm', import.meta.url);
+  loading ??= init({ module_or_path: source }).catch((error) => {
+    loading = null;
+    const from = typeof source === 'string' || source instanceof URL ? `from ${source}` : 'from start({wasm})';
+    throw swError(
+      `the WebAssembly module could not be loaded ${from} (${error?.message ?? error}). If a bundler ` +
+        'moved or renamed sw_websocket_bg.wasm, pass it as start({wasm}): its URL, a Response, its bytes ' +
+        "or a WebAssembly.Module (the README's bundler recipes show how)",
+      'init',
+    );
+  });
+  return loading;
+}
+
+/** Throws an `invalid_option` error for settings `new SwWebSocket` cannot take (`extra`: more keys allowed). */
+export function checkSettings(settings, extra = [], who = 'new SwWebSocket()') {
+  const fail = (message) => { throw swError(`${who}: ${message}`); };
+  if (settings === null || typeof settings !== 'object') fail('settings must be an object');
+  const known = [...SETTINGS, ...extra];
+  for (const key of Object.keys(settings)) {
+    if (!known.includes(key)) fail(`unknown setting "${key}"; use ${known.join(', ')}`);
+  }
+  if (settings.url !== undefined && typeof settings.url !== 'string') fail('url must be a string');
+}
+
+/** After resume(): connect to `url` unless already meant to be connected to it. */
+function keepConnected(engine, url, options) {
+  const status = engine.status();
+  if (status.intent === 'open' && status.url === url) return;
+  if (status.intent === 'open') engine.close(1000, 'url changed');
+  engine.connect(url, options);
+}
+
+/** Errors an `error` event reported already: the engine's storage errors; `init` once, by `ready`. */
+const REPORTED = ['storage', 'init'];
+
+/**
+ * A WebSocket that keeps an extension service worker alive while connected,
+ * survives the worker's stops, and loses nothing it was handed. An
+ * `EventTarget`; every method returns a promise (see the README).
+ */
+export class SwWebSocket extends EventTarget {
+  #engine = null;
+  /** The stored state is restored: calls go straight to the engine (when none wait). */
+  #resumed = false;
+  #url;
+  #history;
+  /** Calls waiting for the module: later calls queue behind them, in order. */
+  #waiting = 0;
+
+  constructor(settings = {}) {
+    super();
+    checkSettings(settings);
+    const { storageKey = 'sw-websocket', storageArea, url, options, wasm } = settings;
+    this.#url = url;
+    this.#history = new History(storageKey, storageArea !== 'none');
+    // The first listener: the history has a message before the app's listeners run.
+    this.addEventListener('message', (event) => this.#history.add(event.data));
+    /** Resolves with this socket once the module is loaded and the stored state restored. */
+    this.ready = Promise.all([load(wasm), this.#history.load()])
+      .then(async () => {
+        const engine = new SwWebSocketEngine({ storageKey, storageArea }, this);
+        this.#engine = engine;
+        await engine.resume();
+        if (url !== undefined) keepConnected(engine, url, options);
+        this.#resumed = true;
+        return this;
+      })
+      .catch((error) => {
+        throw typed(error);
+      });
+    this.ready.catch((error) => {
+      console.error('sw-websocket could not start:', error);
+      this.#dispatchError(error);
+    });
+  }
+
+  /** Runs `run(engine)` now, or once ready behind the calls already waiting; a throw is a rejection. */
+  #call(run) {
+    let promise;
+    if (this.#resumed && this.#waiting === 0) {
+      try {
+        promise = Promise.resolve(run(this.#engine));
+      } catch (error) {
+        promise = Promise.reject(error);
+      }
+    } else {
+      this.#waiting += 1;
+      promise = this.ready.then(() => run(this.#engine)).finally(() => { this.#waiting -= 1; });
+    }
+    // Handled here: ignoring the promise never makes an unhandled rejection,
+    // and a failure nobody awaits still shows as an `error` event.
+    promise.catch((error) => {
+      if (!REPORTED.includes(error?.kind)) this.#dispatchError(error);
+    });
+    return promise;
+  }
+
+  #dispatchError(error) {
+    this.dispatchEvent(new ErrorEvent('error', { error, message: error?.message }));
+  }
+
+  /** The status now, or `null` before the module is ready. */
+  #status() {
+    return this.#engine?.status() ?? null;
+  }
+
+  get readyState() {
+    const state = this.#status()?.state;
+    if (state) return readyStateOf(state);
+    return this.#url === undefined ? 3 : 0;
+  }
+
+  get url() {
+    return this.#status()?.url ?? this.#url ?? '';
+  }
+
+  get protocol() {
+    return this.#engine?.browserSocket()?.protocol ?? '';
+  }
+
+  get extensions() {
+    return this.#engine?.browserSocket()?.extensions ?? '';
+  }
+
+  get bufferedAmount() {
+    return this.#engine?.browserSocket()?.bufferedAmount ?? 0;
+  }
+
+  /**
+   * What a page mirrors, now: `{status, protocol, extensions, bufferedAmount,
+   * seq}` (`seq`: of the last received message), and the history if asked.
+   */
+  [SNAPSHOT](withHistory = false) {
+    const { protocol, extensions, bufferedAmount } = this;
+    const snapshot = { status: this.#status(), protocol, extensions, bufferedAmount, seq: this.#history.seq };
+    if (withHistory) snapshot.history = this.#history.list();
+    return snapshot;
+  }
+
+  connect(url, options) { return this.#call((e) => e.connect(url, options)); }
+  send(data, options) { return this.#call((e) => e.send(data, options)); }
+  sendJson(value, options) { return this.#call((e) => e.sendJson(value, options)); }
+  close(code, reason) { return this.#call((e) => e.close(code, reason)); }
+  status() { return this.#call((e) => e.status()); }
+  outbox() { return this.#call((e) => e.outbox()); }
+  clearOutbox() { return this.#call((e) => e.clearOutbox()); }
+  received(limit) { return this.#call(() => this.#history.list(limit)); }
+  handleAlarm(alarm) { return this.#call((e) => e.handleAlarm(alarm)); }
+
+  /** Answers one request of the message protocol; never rejects. */
+  handleCommand(request) {
+    const answer = request?.swWebSocket === 'received'
+      ? this.received(request.limit ?? undefined).then((messages) => ({ ok: true, messages }))
+      : this.#call((e) => e.handleCommand(request));
+    return answer.catch((error) => {
+      const { kind, message } = typed(error);
+      return { ok: false, error: { kind, message } };
+    });
+  }
+}
+
+withEventSurface(SwWebSocket);
