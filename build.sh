@@ -13,6 +13,8 @@
 #                      WebSocket and a plain JS twin; exits non-zero on a failed budget
 #   ./build.sh package setup, build, then dist/: the demo extension as a zip for the
 #                      Chrome Web Store and the npm tarball of the package
+#   ./build.sh bundlers  setup, then dist/'s tarball in extensions built by Vite,
+#                      esbuild and WXT (target/bundlers; after ./build.sh package)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -83,6 +85,13 @@ setup() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     step "setup: installing node modules (puppeteer-core, binaryen, terser, typescript)"
     PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  fi
+  # The bundlers the package is tested under (tests/bundlers, one install for
+  # its three extensions). WXT 0.21 asks for Node 22 and works on 20.
+  if [ ! -f tests/bundlers/node_modules/.package-lock.json ] ||
+    [ tests/bundlers/package-lock.json -nt tests/bundlers/node_modules/.package-lock.json ]; then
+    step "setup: installing the bundlers under test (Vite, esbuild, WXT: tests/bundlers)"
+    (cd tests/bundlers && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/bundlers"
   fi
   echo "tools ready: $(wasm-pack --version), wasm-bindgen $want, worker-build $WORKER_BUILD_VERSION, $(chromium --version 2>/dev/null), node $(node --version)"
 }
@@ -200,6 +209,54 @@ consumer() {
   echo "tsc: the consumer extension type-checks against the package's types (lib ESNext.Disposable and ES2022 alone)"
 }
 
+# Runs "$@" with its output kept in a log, shown only when it fails.
+quietly() {
+  local log
+  log=$(mktemp)
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log"
+    rm -f "$log"
+    die "failed: $*"
+  fi
+  rm -f "$log"
+}
+
+# The npm tarball installed (offline) into each of tests/bundlers' three
+# extensions, each built by its bundler into target/bundlers/NAME (the
+# end-to-end test tests/e2e/bundlers.test.mjs loads them in Chromium).
+bundlers() {
+  step "bundlers: the packed package in extensions built by Vite, esbuild and WXT -> target/bundlers/"
+  local v name npmdir=target/bundlers-npm src=tests/bundlers out=target/bundlers bin=tests/bundlers/node_modules/.bin
+  v=$(version)
+  rm -rf "$npmdir" "$out" && mkdir -p "$npmdir" "$out"
+  # Explicit dies: "setup && bundlers" runs this function without errexit.
+  npm install --prefix "$npmdir" --offline --no-audit --no-fund --loglevel=error "./dist/sw-websocket-$v.tgz" ||
+    die "could not install dist/sw-websocket-$v.tgz: run ./build.sh package first"
+  for name in vite esbuild wxt; do
+    rm -rf "${src:?}/$name/node_modules" && mkdir -p "$src/$name/node_modules" &&
+      cp -r "$npmdir/node_modules/sw-websocket" "$src/$name/node_modules/" || die "could not install the package into $src/$name"
+  done
+  local began files
+  for name in vite esbuild wxt; do
+    began=$(date +%s%N)
+    case $name in
+      vite) quietly "$bin/vite" build "$src/vite" ;;
+      esbuild)
+        quietly "$bin/esbuild" "$src/esbuild/service-worker.js" --bundle --format=esm \
+          --loader:.wasm=file --outdir="$out/esbuild"
+        cp "$src/esbuild/manifest.json" "$src/esbuild/page.html" "$out/esbuild/" || die "could not copy esbuild's manifest"
+        ;;
+      wxt) (cd "$src/wxt" && quietly ../node_modules/.bin/wxt build) || exit 1 ;;
+    esac
+    [ -f "$out/$name/manifest.json" ] || die "$name wrote no $out/$name/manifest.json"
+    files=$(cd "$out/$name" && find . -name '*.js' -o -name '*.wasm' | sort | while read -r f; do
+      printf '%s %s B, ' "${f#./}" "$(wc -c <"$f")"
+    done)
+    case $files in *.wasm*) ;; *) die "$name emitted no .wasm into $out/$name" ;; esac
+    echo "$name: $(( ($(date +%s%N) - began) / 1000000 )) ms: ${files%, }"
+  done
+}
+
 # node with a global WebSocket client (the tests against the Worker join its
 # rooms with it): Node 20 has it behind a flag, on by default from Node 22.
 node_ws() {
@@ -265,6 +322,7 @@ test_all() {
   build
   package
   consumer
+  bundlers
   step "lint: no pipeline into 'grep -q' or 'head' (under pipefail the producer's SIGPIPE fails it at random)"
   # The pattern's own line does not match it: [d] is not a d.
   if grep -nE '\|\s*(grep\s+(-[a-zA-Z]+\s+)*-[a-zA-Z]*q|hea[d]\b)' build.sh .ci/run fuzz/run.sh; then
@@ -324,6 +382,7 @@ case "${1:-}" in
   test) test_all ;;
   run) setup && build && node_ws tests/e2e/run.mjs "${@:2}" ;;
   package) setup && build && package ;;
+  bundlers) setup && bundlers ;;
   bench)
     setup && build
     step "bench: test server (release)"
@@ -332,7 +391,7 @@ case "${1:-}" in
     exec node tests/bench/bench.mjs
     ;;
   *)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
