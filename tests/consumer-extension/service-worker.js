@@ -9,14 +9,29 @@ const socket = start({ storageKey: 'consumer-socket', url: SERVER_URL, options: 
 
 /** @type {string[]} the last texts the server sent, newest last */
 const texts = [];
-socket.addEventListener('message', (event) => {
+// As code written for the browser's WebSocket: a handler property.
+socket.onmessage = (event) => {
   if (typeof event.data === 'string') texts.push(event.data);
   if (texts.length > 20) texts.shift();
-});
-socket.addEventListener('error', (event) => console.warn('consumer socket:', event.error.kind, event.error.message));
+};
+socket.onerror = (event) => console.warn('consumer socket:', event.error.kind, event.error.message);
+
+// What this worker life saw of the EventTarget surface, for the test.
+const seen = {
+  /** `open` events with `{once: true}`: at most 1. */
+  onceOpens: 0,
+  /** Messages counted until the page says stop (an AbortSignal). */
+  counted: 0,
+  /** `[state, readyState]` at each state event. */
+  states: /** @type {[string, number][]} */ ([]),
+};
+socket.addEventListener('open', () => { seen.onceOpens += 1; }, { once: true });
+const counting = new AbortController();
+socket.addEventListener('message', () => { seen.counted += 1; }, { signal: counting.signal });
+socket.addEventListener('state', (event) => { seen.states.push([event.state, socket.readyState]); });
 
 /**
- * This extension's own small protocol, for its page: {consumer: 'send' | 'status' | 'texts'}.
+ * This extension's own small protocol, for its page: {consumer: 'send' | 'status' | 'texts' | 'seen' | 'stopCounting'}.
  * @param {{consumer: string, data?: string}} request
  */
 async function answer(request) {
@@ -27,6 +42,11 @@ async function answer(request) {
       return { ok: true, status: await socket.status() };
     case 'texts':
       return { ok: true, texts };
+    case 'seen':
+      return { ok: true, seen, readyState: socket.readyState, open: socket.readyState === socket.OPEN };
+    case 'stopCounting':
+      counting.abort();
+      return { ok: true };
     default:
       return { ok: false, error: { kind: 'unknown', message: `unknown request ${request.consumer}` } };
   }

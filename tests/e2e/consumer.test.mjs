@@ -46,12 +46,32 @@ test('a consumer extension reconnects after its worker is stopped, beside the de
   assert.equal((await ask({ consumer: 'status' })).status.state, 'open');
   assert.equal((await ask({ consumer: 'send', data: 'before the stop' })).queued, false);
   await until('the echo', async () => (await ask({ consumer: 'texts' })).texts.includes('before the stop'));
+  // The EventTarget surface in a real worker: onmessage above, once, signal, readyState.
+  let { seen, readyState, open } = await ask({ consumer: 'seen' });
+  assert.equal(readyState, 1);
+  assert.equal(open, true, 'socket.OPEN is there');
+  assert.equal(seen.onceOpens, 1);
+  assert.equal(seen.counted, 1);
+  // The page's PageSocket (page.js) saw the echo pushed.
+  await until('the echo on the page', () => page.evaluate(() => globalThis.pageSeen.texts.includes('before the stop')));
+  await ask({ consumer: 'stopCounting' });
+  // A server-side drop: readyState goes CONNECTING through the reconnect and back to OPEN; once stays once.
+  await server.control('close', { tag: 'consumer', code: 4000, reason: 'flap' });
+  await until('reconnected', async () => (await server.stats('consumer')).connections === 2 && (await ask({ consumer: 'seen' })).readyState === 1);
+  ({ seen } = await ask({ consumer: 'seen' }));
+  t.diagnostic(`states through the drop: ${JSON.stringify(seen.states)}`);
+  assert.ok(seen.states.some(([state, rs]) => state === 'backoff' && rs === 0), 'backoff is CONNECTING');
+  assert.deepEqual(seen.states.at(-1), ['open', 1]);
+  assert.equal(seen.onceOpens, 1, 'the once listener ran once across the reconnect');
+  await ask({ consumer: 'send', data: 'not counted' });
+  await until('the echo after the drop', async () => (await ask({ consumer: 'texts' })).texts.includes('not counted'));
+  assert.equal((await ask({ consumer: 'seen' })).seen.counted, 1, 'the aborted listener is gone');
 
   await page.close(); // nothing but the consumer's own alarm may wake its worker
   await watch.stopThisWorker();
   await until('the consumer back on the server', async () => {
     const s = await server.stats('consumer');
-    return s.connections >= 2 && s.openNow === 1;
+    return s.connections >= 3 && s.openNow === 1;
   }, 30_000, 250);
   await assertNotAttached(env, consumerId);
 
@@ -61,7 +81,7 @@ test('a consumer extension reconnects after its worker is stopped, beside the de
   assert.equal(status.state, 'open');
   assert.ok(status.workerStarts >= 2, `workerStarts ${status.workerStarts}`);
   assert.equal(status.url, url);
-  assert.equal((await server.stats('consumer')).connections, 2, 'resumed, not connected twice');
+  assert.equal((await server.stats('consumer')).connections, 3, 'resumed, not connected twice (the third: after the drop and the stop)');
   await ask({ consumer: 'send', data: 'after the stop' });
   await until('the echo in the new worker life', async () =>
     (await ask({ consumer: 'texts' })).texts.includes('after the stop'));
