@@ -3,6 +3,7 @@
 // socket through sw-websocket/page. It keeps what it saw for the test.
 import { PageSocket } from './vendor/sw-websocket/page.js';
 
+/** @type {PageSocket} (typed: see service-worker.js) */
 const socket = new PageSocket({ storageKey: 'consumer-socket' });
 /** @type {{texts: string[], history: number, running: boolean[]}} */
 const seen = { texts: [], history: 0, running: [] };

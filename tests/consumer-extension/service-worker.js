@@ -5,6 +5,10 @@
 import { isSwWebSocketError, start } from './vendor/sw-websocket/worker.js';
 import { SERVER_URL, OPTIONS } from './config.js'; // written by the end-to-end test
 
+// Typed with JSDoc: in a JS file TypeScript takes `socket.onmessage = ...` on
+// an untyped const for a new property and types no parameter (the same with
+// the browser's WebSocket).
+/** @type {import('./vendor/sw-websocket/worker.js').SwWebSocket} */
 const socket = start({ storageKey: 'consumer-socket', url: SERVER_URL, options: OPTIONS });
 
 /** @type {string[]} the last texts the server sent, newest last */
