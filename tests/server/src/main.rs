@@ -4,6 +4,7 @@
 //! on start. See `--help` for the options and README.md for the endpoints.
 
 mod args;
+mod inbound;
 mod raw;
 mod routes;
 mod stats;

@@ -12,6 +12,8 @@ use axum::Router;
 use serde::Deserialize;
 use std::sync::Arc;
 
+mod inbound;
+
 /// The routes of the server.
 pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()
@@ -23,6 +25,10 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/stats", get(stats))
         .route("/control/push", get(push).post(push))
         .route("/control/close", get(close).post(close))
+        .route(
+            "/control/forget",
+            get(inbound::forget).post(inbound::forget),
+        )
         .route("/health", get(|| async { cors("ok".into_response()) }))
         .route("/page", get(page))
         .with_state(hub)
@@ -38,6 +44,12 @@ struct Params {
     count: Option<usize>,
     /// `/control/push`: send a binary message of this many bytes instead of text.
     bytes: Option<usize>,
+    /// `/control/push`: `1` (or `true`) stores the messages for the inbound
+    /// reliable protocol instead of sending plain text.
+    reliable: Option<String>,
+    /// `/control/forget`: forget the stored messages with an id up to this.
+    #[serde(rename = "upTo")]
+    up_to: Option<u64>,
 }
 
 async fn socket(
@@ -98,6 +110,11 @@ async fn bad_utf8(
 }
 
 async fn push(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Response {
+    match inbound::flag(params.reliable.as_deref()) {
+        Ok(false) => {}
+        Ok(true) => return inbound::push(hub, params),
+        Err(message) => return inbound::bad(&message),
+    }
     let text = params.text.unwrap_or_else(|| "push".into());
     let mut sent = 0;
     for n in 0..params.count.unwrap_or(1) {

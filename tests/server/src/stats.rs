@@ -1,11 +1,14 @@
 //! What the server saw, per connection, and the channels to reach live ones.
 
 use crate::args::Args;
+use crate::inbound;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
+
+mod inbound_hub;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
@@ -37,11 +40,13 @@ pub struct ConnRecord {
     pub closed_at: Option<u64>,
     pub close_code: Option<u16>,
     pub close_reason: Option<String>,
-    /// Data frames received, keepalives included.
+    /// Data frames received, keepalives and inbound protocol frames included.
     pub frames: u64,
-    /// Application messages received (keepalives excluded).
+    /// Application messages received (keepalives and `sw.resume` / `sw.ack` excluded).
     pub messages: u64,
     pub keepalives: u64,
+    /// `sw.resume` and `sw.ack` frames received (not echoed, not in `lastTexts`).
+    pub inbound_frames: u64,
     pub text_messages: u64,
     pub binary_messages: u64,
     pub bytes: u64,
@@ -52,6 +57,16 @@ pub struct ConnRecord {
     pub current_gap_ms: u64,
     /// The last text messages received (at most 1000, keepalives excluded).
     pub last_texts: Vec<String>,
+}
+
+impl ConnRecord {
+    /// Counts a data frame of `len` bytes received at `now`.
+    fn touch(&mut self, now: u64, len: usize) {
+        self.max_gap_ms = self.max_gap_ms.max(now.saturating_sub(self.last_frame_at));
+        self.last_frame_at = now;
+        self.frames += 1;
+        self.bytes += len as u64;
+    }
 }
 
 /// Shared server state.
@@ -66,6 +81,10 @@ struct Inner {
     records: Vec<ConnRecord>,
     live: HashMap<u64, mpsc::UnboundedSender<Command>>,
     reliable: HashMap<String, Reliable>,
+    /// The inbound reliable store of each tag (untagged: `""`).
+    inbound: HashMap<String, inbound::Store>,
+    /// The live connections that sent `sw.resume`, with their tag.
+    resumed: HashMap<u64, String>,
 }
 
 /// Reliable frames received under one tag, across connections.
@@ -117,6 +136,7 @@ impl Hub {
                 frames: 0,
                 messages: 0,
                 keepalives: 0,
+                inbound_frames: 0,
                 text_messages: 0,
                 binary_messages: 0,
                 bytes: 0,
@@ -138,10 +158,7 @@ impl Hub {
             let Some(rec) = inner.records.iter_mut().find(|r| r.id == id) else {
                 return;
             };
-            rec.max_gap_ms = rec.max_gap_ms.max(now.saturating_sub(rec.last_frame_at));
-            rec.last_frame_at = now;
-            rec.frames += 1;
-            rec.bytes += len as u64;
+            rec.touch(now, len);
             if keepalive {
                 rec.keepalives += 1;
                 return;
@@ -179,6 +196,7 @@ impl Hub {
         let now = now_ms();
         self.with(|inner| {
             inner.live.remove(&id);
+            inner.resumed.remove(&id);
             if let Some(rec) = inner.records.iter_mut().find(|r| r.id == id) {
                 if rec.closed_at.is_none() {
                     rec.closed_at = Some(now);
@@ -237,9 +255,15 @@ impl Hub {
                 .and_then(|t| inner.reliable.get(t))
                 .cloned()
                 .unwrap_or_default();
+            let inbound = inner
+                .inbound
+                .get(tag.unwrap_or_default())
+                .cloned()
+                .unwrap_or_default();
             serde_json::json!({
                 "now": now,
                 "reliable": reliable,
+                "inbound": inbound,
                 "connections": records.len(),
                 "openNow": records.iter().filter(|r| r.closed_at.is_none()).count(),
                 "messages": records.iter().map(|r| r.messages).sum::<u64>(),

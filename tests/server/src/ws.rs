@@ -1,5 +1,7 @@
-//! One WebSocket connection: echo, keepalive accounting, pushes and closes.
+//! One WebSocket connection: echo, keepalive accounting, pushes and closes,
+//! and the client's frames of both reliable modes (see [`crate::inbound`]).
 
+use crate::inbound;
 use crate::stats::{Command, Hub};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use std::sync::Arc;
@@ -15,6 +17,11 @@ pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Opti
         tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
+                    if let Some(frame) = inbound::client_frame(text.as_str()) {
+                        // sw.resume / sw.ack: counted apart, never echoed.
+                        hub.inbound_frame(id, tag.as_deref(), frame, text.len());
+                        continue;
+                    }
                     hub.frame(id, Some(text.as_str()), text.len());
                     if let Some((msg_id, dup, data)) = reliable_frame(text.as_str()) {
                         hub.reliable(tag.as_deref(), msg_id, dup, data);
