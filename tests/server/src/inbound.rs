@@ -19,7 +19,19 @@
 //!   stored id, or the next id to be given if none is stored.
 //!
 //! A resume does not drop anything (only an ack does). A resume after N at or
-//! above the next id sends nothing, and the next id stays as it is.
+//! above the next id sends nothing, and the next id stays as it is. After its
+//! first resume a connection also gets each new message of its tag as it is
+//! pushed, until it closes; a second resume on it replays again.
+//!
+//! A text frame is read as `sw.resume` / `sw.ack` when it is a JSON object
+//! with that `type` ([`client_frame`]); such frames are never echoed and are
+//! counted apart (see `stats.rs`). One with a missing or bad `after` / `id` is
+//! ignored and counted as `malformed`. A message counts as sent (and is `dup`
+//! when sent again) once it is handed to a connection's task.
+//!
+//! The HTTP side (`/control/push?reliable=1`, `/control/forget`) is in
+//! `routes/inbound.rs`; a [`Store`] serializes as the `inbound` object of
+//! `/stats?tag=`.
 
 use serde::Serialize;
 use std::collections::VecDeque;

@@ -1,7 +1,9 @@
 //! sw-test-server: a WebSocket echo server for sw-websocket's tests.
 //!
 //! Binds to 127.0.0.1 only. Prints `sw-test-server listening on ws://127.0.0.1:PORT/ws`
-//! on start. See `--help` for the options and README.md for the endpoints.
+//! on start. See `--help` for the options and README.md for the endpoints;
+//! the inbound reliable mode (server to client) is in `inbound.rs` and
+//! `routes/inbound.rs`, and in INBOUND.md.
 
 mod args;
 mod inbound;
