@@ -39,6 +39,9 @@ extern "C" {
     /// `CloseEvent` or `ErrorEvent` for those types, else an `Event`, with
     /// `fields` as its init dictionary and as properties it lacks.
     pub(crate) fn fire(target: &EventTarget, kind: &str, fields: &JsValue);
+    /// Dispatches a received message: a `MessageEvent` with `data` and `binary`.
+    #[wasm_bindgen(js_name = fireMessage)]
+    pub(crate) fn fire_message(target: &EventTarget, data: &JsValue, binary: bool);
     /// `target`, or a new `EventTarget` if it is `undefined`.
     #[wasm_bindgen(js_name = eventTarget)]
     pub(crate) fn event_target(target: &JsValue) -> EventTarget;

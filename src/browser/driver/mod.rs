@@ -46,8 +46,7 @@ struct Inner {
 impl Inner {
     /// The `message` event of received `data`.
     fn deliver(data: &JsValue, binary: bool) -> Call {
-        let fields = object(&[("data", data.clone()), ("binary", binary.into())]);
-        ("message", fields)
+        Call::Message(data.clone(), binary)
     }
 
     /// Resolves or rejects the `send` promise the core settled.
@@ -146,8 +145,13 @@ fn drive(cell: &Rc<RefCell<Inner>>) {
     drive_after(cell, Vec::new());
 }
 
-/// An event to dispatch: its type and fields.
-type Call = (&'static str, JsValue);
+/// An event to dispatch.
+enum Call {
+    /// Its type and fields.
+    Fire(&'static str, JsValue),
+    /// A received message: its data, and whether it is binary.
+    Message(JsValue, bool),
+}
 
 /// [`drive`], with `dispatch` (events the shell made itself) going first.
 fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
@@ -172,7 +176,7 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
                     dispatch.push(Inner::deliver(&message_to_js(&message), binary));
                 }
                 Event::Settled { seq, result } => inner.settle(seq, result),
-                event => dispatch.extend(event_to_js(&event)),
+                event => dispatch.extend(event_to_js(&event).map(|(t, f)| Call::Fire(t, f))),
             }
         }
         inner.arm_timer(cell);
@@ -180,7 +184,10 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
         inner.target.clone()
     };
     // A listener that throws is reported by the browser, as for any event.
-    for (kind, fields) in dispatch {
-        glue::fire(&target, kind, &fields);
+    for call in dispatch {
+        match call {
+            Call::Fire(kind, fields) => glue::fire(&target, kind, &fields),
+            Call::Message(data, binary) => glue::fire_message(&target, &data, binary),
+        }
     }
 }
