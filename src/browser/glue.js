@@ -161,6 +161,12 @@ export function settled(promise, done) {
   return promise.then((value) => done(value, true), (reason) => done(reason, false));
 }
 
+// What every send the open socket took resolves with: one promise, shared
+// (its value frozen), marked so that the socket class attaches no failure
+// handler to it (it cannot reject): the hot path allocates nothing here.
+const SENT_NOW = Promise.resolve(Object.freeze({ queued: false }));
+SENT_NOW[Symbol.for('sw-websocket.cannot-fail')] = true;
+
 export function sentNow() {
-  return Promise.resolve({ queued: false });
+  return SENT_NOW;
 }

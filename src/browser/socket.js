@@ -14,6 +14,8 @@ export const SNAPSHOT = Symbol('sw-websocket snapshot');
 export const WATCH = Symbol('sw-websocket watch');
 /** The method the module's glue hands events to (glue.js, by this registered name). */
 const DELIVER = Symbol.for('sw-websocket.deliver');
+/** Marks the glue's promise of a send the socket took at once: it cannot reject. */
+const CANNOT_FAIL = Symbol.for('sw-websocket.cannot-fail');
 
 let loading = null;
 
@@ -138,7 +140,7 @@ export class SwWebSocket extends EventTarget {
     }
     // Handled here: ignoring the promise never makes an unhandled rejection,
     // and a failure nobody awaits still shows as an `error` event.
-    promise.catch(this.#failed);
+    if (!promise[CANNOT_FAIL]) promise.catch(this.#failed);
     return promise;
   }
 
