@@ -25,9 +25,10 @@ die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 WORKER_EXAMPLE=examples/cloudflare-worker
-# The package's hand-written JS modules, in src/browser (glue.js is the wasm
-# module's own import, copied by wasm-bindgen).
-JS_MODULES="worker socket events errors history pages page wire"
+# The package's entry points written in JS (src/browser): each is bundled
+# with the small modules it imports into one file of pkg/ (fewer module
+# loads at worker start); glue.js is the wasm module's own import, copied by
+# wasm-bindgen.
 WORKER_BUILD_VERSION=0.8.7
 
 # The wasm-bindgen version in Cargo.lock: wasm-bindgen-cli must match it exactly.
@@ -98,6 +99,7 @@ setup() {
 
 build() {
   step "build: wasm package -> extension/pkg (release)"
+  rm -rf extension/pkg # nothing of an earlier build stays in the package
   # No path of the build machine in the shipped module (panic locations).
   RUSTFLAGS="--remap-path-prefix=$HOME/.cargo/registry/src=crates --remap-path-prefix=$ROOT=sw-websocket" \
     wasm-pack --quiet build --release --target web --mode no-install \
@@ -118,10 +120,13 @@ build() {
   node tools/short-names.mjs extension/pkg sw_websocket
   after=$(wc -c <"$wasm")
   echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz and short names ($(gzip -9c "$wasm" | wc -c) gzip)"
-  # The JS modules (the worker's entry point and class, the page module) and
-  # their types, then the npm package.json.
-  local module
-  for module in $JS_MODULES; do cp "src/browser/$module.js" extension/pkg/; done
+  # The JS entry points (the worker's, with its class; the pages') and their
+  # types, then the npm package.json. The wasm glue stays a module of its own.
+  local entry
+  for entry in worker page; do
+    esbuild "src/browser/$entry.js" --bundle --format=esm --log-level=warning \
+      --external:./sw_websocket.js --outfile="extension/pkg/$entry.js"
+  done
   cp src/browser/worker.d.ts src/browser/page.d.ts extension/pkg/
   node tools/package-json.mjs extension/pkg
   # The JS, minified (exported names and import keys stay as they are).

@@ -51,6 +51,9 @@ extern "C" {
         data: &str,
         done: &JsValue,
     );
+    /// Dispatches a received message: a `MessageEvent` with `data` and `binary`.
+    #[wasm_bindgen(js_name = fireMessage)]
+    pub(crate) fn fire_message(target: &EventTarget, data: &JsValue, binary: bool);
     /// `target`, or a new `EventTarget` if it is `undefined`.
     #[wasm_bindgen(js_name = eventTarget)]
     pub(crate) fn event_target(target: &JsValue) -> EventTarget;

@@ -1,20 +1,31 @@
 // The last received messages, for `received()` and for the pages (which get
 // them first when they connect). Kept in chrome.storage.session under
-// `KEY:history`, written as messages come (one write at a time: those that
-// come during a write go in the next), so a worker stop loses at most the
-// messages of the write under way; a browser restart clears it.
+// `KEY:history`, written at most every 100 ms (the first message after a
+// quiet spell is written at once, one write at a time), so a worker stop
+// loses at most the last 100 ms of it; a browser restart clears it. A write
+// per message would cost each message more than the socket itself does.
 
 /** How many messages are kept. */
 export const HISTORY_LIMIT = 50;
-/** The longest text kept per message, in UTF-16 units (the head of a longer one). */
+/** The longest text given per message, in UTF-16 units (the head of a longer one). */
 export const HISTORY_TEXT_CHARS = 1000;
+/** Texts up to this long are kept as they are (no copy per message), longer ones as their head. */
+const KEPT_WHOLE_CHARS = 4096;
+const WRITE_EVERY_MS = 100;
+
+/** An entry as given out (a copy): a text cut to its head. */
+function given(entry) {
+  return entry.type === 'text' && entry.data.length > HISTORY_TEXT_CHARS
+    ? { ...entry, data: entry.data.slice(0, HISTORY_TEXT_CHARS) }
+    : { ...entry };
+}
 
 export class History {
   #entries = [];
   #seq = 0;
   #key;
   #area;
-  /** A write is under way; `#dirty`: another is needed after it. */
+  /** A write is under way, or waits for its turn; `#dirty`: another is needed after it. */
   #writing = false;
   #dirty = false;
 
@@ -24,14 +35,15 @@ export class History {
     this.#area = stored ? globalThis.chrome?.storage?.session : undefined;
   }
 
-  /** Reads what an earlier worker kept; messages come only after this resolves. */
+  /** Reads what an earlier worker kept; messages added before it lands go after it. */
   async load() {
     if (!this.#area) return;
     try {
       const stored = (await this.#area.get(this.#key))[this.#key];
       if (Array.isArray(stored?.entries) && Number.isSafeInteger(stored.seq)) {
-        this.#entries = stored.entries.slice(-HISTORY_LIMIT);
-        this.#seq = stored.seq;
+        const early = this.#entries.map((entry, i) => ({ ...entry, seq: stored.seq + i + 1 }));
+        this.#entries = [...stored.entries, ...early].slice(-HISTORY_LIMIT);
+        this.#seq = stored.seq + early.length;
       }
     } catch (error) {
       console.warn(`sw-websocket: the message history could not be read from chrome.storage.session (${error?.message ?? error}); it starts empty`);
@@ -48,8 +60,10 @@ export class History {
     if (data instanceof ArrayBuffer) {
       this.#entries.push({ seq, at, type: 'binary', bytes: data.byteLength });
     } else {
+      // An inbound message's data may be any JSON value: kept as its text.
       const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data);
-      this.#entries.push({ seq, at, type: 'text', data: text.slice(0, HISTORY_TEXT_CHARS), length: text.length });
+      const kept = text.length > KEPT_WHOLE_CHARS ? text.slice(0, HISTORY_TEXT_CHARS) : text;
+      this.#entries.push({ seq, at, type: 'text', data: kept, length: text.length });
     }
     if (this.#entries.length > HISTORY_LIMIT) this.#entries.shift();
     if (this.#area) this.#write();
@@ -63,7 +77,7 @@ export class History {
   /** The last `limit` messages, oldest first; only those after `after` (a `seq`) if given. */
   list(limit = HISTORY_LIMIT, after = 0) {
     const newer = this.#entries.filter((entry) => entry.seq > after);
-    return newer.slice(Math.max(0, newer.length - Math.max(0, Math.floor(limit))));
+    return newer.slice(Math.max(0, newer.length - Math.max(0, Math.floor(limit)))).map(given);
   }
 
   async #write() {
@@ -73,10 +87,11 @@ export class History {
     while (this.#dirty) {
       this.#dirty = false;
       try {
-        await this.#area.set({ [this.#key]: { seq: this.#seq, entries: this.#entries } });
+        await this.#area.set({ [this.#key]: { seq: this.#seq, entries: this.#entries.map(given) } });
       } catch (error) {
         console.warn(`sw-websocket: the message history could not be written to chrome.storage.session (${error?.message ?? error})`);
       }
+      await new Promise((resolve) => setTimeout(resolve, WRITE_EVERY_MS));
     }
     this.#writing = false;
   }

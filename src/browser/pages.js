@@ -3,7 +3,7 @@
 // every event as it happens, and call the socket's methods. Only senders
 // `allowed` says yes to are served; others are disconnected at once.
 import { EVENT_TYPES } from './events.js';
-import { SNAPSHOT } from './socket.js';
+import { SNAPSHOT, WATCH } from './socket.js';
 import { PAGE_METHODS, PORT_PREFIX, errorInfo, fromWire, toWire } from './wire.js';
 
 /** The fields of `event` as the page rebuilds them. */
@@ -63,19 +63,17 @@ export function servePages(socket, key, allowed) {
       ports.add(port);
     }, (error) => port.postMessage({ failed: errorInfo(error) }));
   });
-  for (const type of EVENT_TYPES) {
-    socket.addEventListener(type, (event) => {
-      if (ports.size === 0) return;
-      const message = { event: type, fields: fieldsOf(type, event), ...socket[SNAPSHOT]() };
-      for (const port of ports) {
-        try {
-          port.postMessage(message);
-        } catch {
-          ports.delete(port);
-        }
+  socket[WATCH]((event) => {
+    if (ports.size === 0 || !EVENT_TYPES.includes(event.type)) return;
+    const message = { event: event.type, fields: fieldsOf(event.type, event), ...socket[SNAPSHOT]() };
+    for (const port of ports) {
+      try {
+        port.postMessage(message);
+      } catch {
+        ports.delete(port);
       }
-    });
-  }
+    }
+  });
   // Pages that were open while the worker was stopped connect again.
   chrome.runtime.sendMessage?.({ swWebSocketStarted: key })?.catch?.(() => {});
 }

@@ -10,6 +10,10 @@ const SETTINGS = ['storageKey', 'storageArea', 'url', 'options', 'wasm'];
 
 /** The method pages.js reads a socket's state with, at once (not for apps). */
 export const SNAPSHOT = Symbol('sw-websocket snapshot');
+/** The method pages.js watches every event with, before the listeners (not for apps). */
+export const WATCH = Symbol('sw-websocket watch');
+/** The method the module's glue hands events to (glue.js, by this registered name). */
+const DELIVER = Symbol.for('sw-websocket.deliver');
 
 let loading = null;
 
@@ -66,6 +70,8 @@ export class SwWebSocket extends EventTarget {
   #resumed = false;
   #url;
   #history;
+  /** Functions that see every event first (`WATCH`). */
+  #watchers = [];
   /** Calls waiting for the module: later calls queue behind them, in order. */
   #waiting = 0;
 
@@ -75,14 +81,14 @@ export class SwWebSocket extends EventTarget {
     const { storageKey = 'sw-websocket', storageArea, url, options, wasm } = settings;
     this.#url = url;
     this.#history = new History(storageKey, storageArea !== 'none');
-    // The first listener: the history has a message before the app's listeners run.
-    this.addEventListener('message', (event) => this.#history.add(event.data));
     /** Resolves with this socket once the module is loaded and the stored state restored. */
-    this.ready = Promise.all([load(wasm), this.#history.load()])
+    // The history is read while the module loads and the state is restored.
+    const history = this.#history.load();
+    this.ready = load(wasm)
       .then(async () => {
         const engine = new SwWebSocketEngine({ storageKey, storageArea }, this);
         this.#engine = engine;
-        await engine.resume();
+        await Promise.all([engine.resume(), history]);
         if (url !== undefined) keepConnected(engine, url, options);
         this.#resumed = true;
         return this;
@@ -96,26 +102,50 @@ export class SwWebSocket extends EventTarget {
     });
   }
 
-  /** Runs `run(engine)` now, or once ready behind the calls already waiting; a throw is a rejection. */
-  #call(run) {
+  /** An event of the module: the history and the watchers see it first, then the listeners. */
+  [DELIVER](event) {
+    if (event.type === 'message') this.#history.add(event.data);
+    for (const watcher of this.#watchers) watcher(event);
+    this.dispatchEvent(event);
+  }
+
+  /** Calls `watcher(event)` for every event of the module, before the listeners. */
+  [WATCH](watcher) {
+    this.#watchers.push(watcher);
+  }
+
+  /** `method(a, b)` of the engine (`received` of the history). */
+  #run(method, a, b) {
+    return method === 'received' ? this.#history.list(a) : this.#engine[method](a, b);
+  }
+
+  /**
+   * Calls `method(a, b)` now, or once ready behind the calls already
+   * waiting; a throw is a rejection. (No closure per call: `send` is the
+   * hot path.)
+   */
+  #call(method, a, b) {
     let promise;
     if (this.#resumed && this.#waiting === 0) {
       try {
-        promise = Promise.resolve(run(this.#engine));
+        promise = Promise.resolve(this.#run(method, a, b));
       } catch (error) {
         promise = Promise.reject(error);
       }
     } else {
       this.#waiting += 1;
-      promise = this.ready.then(() => run(this.#engine)).finally(() => { this.#waiting -= 1; });
+      promise = this.ready.then(() => this.#run(method, a, b)).finally(() => { this.#waiting -= 1; });
     }
     // Handled here: ignoring the promise never makes an unhandled rejection,
     // and a failure nobody awaits still shows as an `error` event.
-    promise.catch((error) => {
-      if (!REPORTED.includes(error?.kind)) this.#dispatchError(error);
-    });
+    promise.catch(this.#failed);
     return promise;
   }
+
+  /** A call's failure: an `error` event, unless the socket reports that kind by itself. */
+  #failed = (error) => {
+    if (!REPORTED.includes(error?.kind)) this.#dispatchError(error);
+  };
 
   #dispatchError(error) {
     this.dispatchEvent(new ErrorEvent('error', { error, message: error?.message }));
@@ -159,21 +189,21 @@ export class SwWebSocket extends EventTarget {
     return snapshot;
   }
 
-  connect(url, options) { return this.#call((e) => e.connect(url, options)); }
-  send(data, options) { return this.#call((e) => e.send(data, options)); }
-  sendJson(value, options) { return this.#call((e) => e.sendJson(value, options)); }
-  close(code, reason) { return this.#call((e) => e.close(code, reason)); }
-  status() { return this.#call((e) => e.status()); }
-  outbox() { return this.#call((e) => e.outbox()); }
-  clearOutbox() { return this.#call((e) => e.clearOutbox()); }
-  received(limit) { return this.#call(() => this.#history.list(limit)); }
-  handleAlarm(alarm) { return this.#call((e) => e.handleAlarm(alarm)); }
+  connect(url, options) { return this.#call('connect', url, options); }
+  send(data, options) { return this.#call('send', data, options); }
+  sendJson(value, options) { return this.#call('sendJson', value, options); }
+  close(code, reason) { return this.#call('close', code, reason); }
+  status() { return this.#call('status'); }
+  outbox() { return this.#call('outbox'); }
+  clearOutbox() { return this.#call('clearOutbox'); }
+  received(limit) { return this.#call('received', limit); }
+  handleAlarm(alarm) { return this.#call('handleAlarm', alarm); }
 
   /** Answers one request of the message protocol; never rejects. */
   handleCommand(request) {
     const answer = request?.swWebSocket === 'received'
       ? this.received(request.limit ?? undefined).then((messages) => ({ ok: true, messages }))
-      : this.#call((e) => e.handleCommand(request));
+      : this.#call('handleCommand', request);
     return answer.catch((error) => {
       const { kind, message } = typed(error);
       return { ok: false, error: { kind, message } };

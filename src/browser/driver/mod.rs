@@ -47,8 +47,7 @@ struct Inner {
 impl Inner {
     /// The `message` event of received `data`.
     fn deliver(data: &JsValue, binary: bool) -> Call {
-        let fields = object(&[("data", data.clone()), ("binary", binary.into())]);
-        Call::Fire("message", fields)
+        Call::Message(data.clone(), binary)
     }
 
     /// Resolves or rejects the `send` promise the core settled.
@@ -151,6 +150,8 @@ fn drive(cell: &Rc<RefCell<Inner>>) {
 enum Call {
     /// Its type and fields.
     Fire(&'static str, JsValue),
+    /// A received message: its data, and whether it is binary.
+    Message(JsValue, bool),
     /// An inbound message (`reliableInbound`), whose handling the core
     /// waits for: its id, `dup`, and its data as JSON text.
     Inbound(u64, bool, String),
@@ -192,6 +193,7 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
         match call {
             Call::Fire(kind, fields) => glue::fire(&target, kind, &fields),
             Call::Inbound(id, dup, data) => fire_inbound(cell, &target, id, dup, &data),
+            Call::Message(data, binary) => glue::fire_message(&target, &data, binary),
         }
     }
 }
