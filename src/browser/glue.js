@@ -187,7 +187,7 @@ export function fireInbound(target, id, dup, json, done) {
   const onError = (e) => { thrown ??= e.error ?? e.message; };
   globalThis.addEventListener?.('error', onError);
   try {
-    target.dispatchEvent(event);
+    dispatch(target, event);
   } finally {
     dispatching = false;
     globalThis.removeEventListener?.('error', onError);
