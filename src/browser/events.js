@@ -2,7 +2,7 @@
 // types, the `on<type>` handler properties and the WebSocket readyState.
 
 /** The event types, in the order the README lists them. */
-export const EVENT_TYPES = ['open', 'message', 'close', 'error', 'state', 'ack', 'gaveup'];
+export const EVENT_TYPES = ['open', 'message', 'close', 'error', 'state', 'ack', 'gaveup', 'gap'];
 
 /** The `WebSocket` readyState constants. */
 export const READY_STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };

@@ -151,6 +151,53 @@ export function fireMessage(target, data, binary) {
   dispatch(target, event);
 }
 
+/** What a thrown or rejected value says, for an error message. */
+function describe(reason) {
+  return String(reason?.message ?? reason);
+}
+
+/**
+ * Dispatches inbound message `id` as a `message` event: `data` is its JSON
+ * text parsed, with `id`, `dup` and `waitUntil(promise)` (callable while the
+ * event is dispatched, as in a service worker). Calls `done()` once every
+ * listener returned and every promise given settled, or `done(why)` if a
+ * listener threw (the global `error` event the browser reports it with is
+ * watched during the dispatch) or a promise rejected.
+ */
+export function fireInbound(target, id, dup, json, done) {
+  let data;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    data = json;
+  }
+  const waits = [];
+  let thrown;
+  let dispatching = true;
+  const event = new MessageEvent('message', { data });
+  Object.assign(event, {
+    binary: false,
+    id,
+    dup,
+    waitUntil(promise) {
+      if (!dispatching) throw new DOMException('waitUntil() must be called while the event is dispatched', 'InvalidStateError');
+      waits.push(Promise.resolve(promise));
+    },
+  });
+  const onError = (e) => { thrown ??= e.error ?? e.message; };
+  globalThis.addEventListener?.('error', onError);
+  try {
+    dispatch(target, event);
+  } finally {
+    dispatching = false;
+    globalThis.removeEventListener?.('error', onError);
+  }
+  Promise.all(waits).then(
+    () => done(thrown === undefined ? undefined : describe(thrown)),
+    (reason) => done(describe(reason)),
+  );
+}
+
 /** `target`, or a new `EventTarget` when none was given. */
 export function eventTarget(target) {
   return target ?? new EventTarget();

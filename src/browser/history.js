@@ -50,13 +50,21 @@ export class History {
     }
   }
 
-  /** Remembers a received message (`data`: a string or an ArrayBuffer). */
+  /**
+   * Remembers a received message: `data` a string, an ArrayBuffer, or (an
+   * inbound message's JSON `data`) any value, kept as its JSON text.
+   */
   add(data) {
     const at = Date.now();
     const seq = ++this.#seq;
-    this.#entries.push(typeof data === 'string'
-      ? { seq, at, type: 'text', data: data.length > KEPT_WHOLE_CHARS ? data.slice(0, HISTORY_TEXT_CHARS) : data, length: data.length }
-      : { seq, at, type: 'binary', bytes: data.byteLength });
+    if (data instanceof ArrayBuffer) {
+      this.#entries.push({ seq, at, type: 'binary', bytes: data.byteLength });
+    } else {
+      // An inbound message's data may be any JSON value: kept as its text.
+      const text = typeof data === 'string' ? data : JSON.stringify(data) ?? String(data);
+      const kept = text.length > KEPT_WHOLE_CHARS ? text.slice(0, HISTORY_TEXT_CHARS) : text;
+      this.#entries.push({ seq, at, type: 'text', data: kept, length: text.length });
+    }
     if (this.#entries.length > HISTORY_LIMIT) this.#entries.shift();
     if (this.#area) this.#write();
   }

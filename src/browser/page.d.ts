@@ -21,8 +21,11 @@ export interface PageSocketEventMap extends Omit<SwWebSocketEventMap, 'message'>
    * text is its first 1000 UTF-16 units (`length` of the whole), a history
    * binary message has `data: null` and its `bytes`.
    */
-  message: MessageEvent<string | ArrayBuffer | null> & {
+  message: MessageEvent<any> & {
     readonly binary: boolean;
+    /** `reliableInbound`: the server's id and `dup` (the worker handles it; a page only sees it). */
+    readonly id?: number;
+    readonly dup?: boolean;
     readonly history?: true;
     readonly seq: number;
     readonly at?: number;
@@ -69,6 +72,7 @@ export class PageSocket extends EventTarget {
   onstate: Listener<'state'> | null;
   onack: Listener<'ack'> | null;
   ongaveup: Listener<'gaveup'> | null;
+  ongap: Listener<'gap'> | null;
   onworker: Listener<'worker'> | null;
   addEventListener<K extends keyof PageSocketEventMap>(type: K, listener: Listener<K>, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;

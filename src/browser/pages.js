@@ -9,12 +9,13 @@ import { PAGE_METHODS, PORT_PREFIX, errorInfo, fromWire, toWire } from './wire.j
 /** The fields of `event` as the page rebuilds them. */
 function fieldsOf(type, event) {
   switch (type) {
-    case 'message': return { data: toWire(event.data), binary: event.binary };
+    case 'message': return { data: toWire(event.data), binary: event.binary, id: event.id, dup: event.dup };
     case 'close': return { code: event.code, reason: event.reason, wasClean: event.wasClean };
     case 'error': return { error: errorInfo(event.error) };
     case 'state': return { state: event.state };
     case 'ack': return { id: event.id };
     case 'gaveup': return { code: event.code, reason: event.reason };
+    case 'gap': return { after: event.after, next: event.next };
     default: return {};
   }
 }

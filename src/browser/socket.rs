@@ -1,6 +1,6 @@
 //! A browser WebSocket that owns its listeners and removes them on drop.
 
-use crate::core::{Message, ACK_MARK};
+use crate::core::{Message, PROTOCOL_MARK};
 use js_sys::{Array, Function};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -93,7 +93,7 @@ impl Socket {
                     _ => SocketEvent::Error,
                 })
             });
-        let stop = listen(&ws, &listener, ACK_MARK, reply).map_err(|e| describe(&e))?;
+        let stop = listen(&ws, &listener, PROTOCOL_MARK, reply).map_err(|e| describe(&e))?;
         Ok(Socket {
             ws,
             _listener: listener,

@@ -39,6 +39,10 @@ export interface SwWebSocketOptions {
   maxOutboxMessages?: number;
   maxOutboxBytes?: number;
   reliable?: boolean;
+  /** Reliable inbound delivery: `sw.resume` after each open, `message` events with `id`, `dup` and `waitUntil`, acked once handled and stored. */
+  reliableInbound?: boolean;
+  /** How long an inbound message's listeners may take (1 to 300000); default 60000. */
+  handlerTimeoutMs?: number;
   /** Kept only in `chrome.storage.session`, never in `local`, the status or logs. */
   authToken?: string;
   authQueryParam?: string;
@@ -76,7 +80,8 @@ export type SwWebSocketErrorKind =
   | "close_reason_too_long" | "invalid_message" | "message_too_large"
   | "already_connected" | "not_open" | "outbox_full" | "storage"
   | "corrupt_snapshot" | "heartbeat_timeout" | "gave_up" | "socket"
-  | "connect_timeout" | "invalid_command" | "reentrant" | "init" | "disconnected";
+  | "connect_timeout" | "invalid_command" | "reentrant" | "handler_failed"
+  | "handler_timeout" | "init" | "disconnected";
 
 declare global {
   interface SymbolConstructor {
@@ -130,6 +135,8 @@ export interface SwWebSocketStatus {
   lastClose: SwWebSocketCloseInfo | null;
   /** While open: when the socket opened, ms since the epoch. */
   openedAt: number | null;
+  /** The highest inbound id handled (`reliableInbound`), 0 if none. */
+  inboundHandled: number;
 }
 
 /** One waiting message of `outbox()`. */
@@ -154,8 +161,18 @@ export type SwWebSocketReceived =
  */
 export interface SwWebSocketEventMap {
   open: Event;
-  /** `binary`: `data` is an ArrayBuffer. */
-  message: MessageEvent<string | ArrayBuffer> & { readonly binary: boolean };
+  /**
+   * `binary`: `data` is an ArrayBuffer. With `reliableInbound`, a server's
+   * `sw.msg` has its `id`, `dup` and `waitUntil(promise)`: the message counts
+   * as handled once every listener returned and every promise given settled;
+   * `data` is the frame's `data` (any JSON value).
+   */
+  message: MessageEvent<any> & {
+    readonly binary: boolean;
+    readonly id?: number;
+    readonly dup?: boolean;
+    waitUntil?(promise: unknown): void;
+  };
   close: CloseEvent;
   /** `error` is the typed error; a failed call the caller did not await shows here too. */
   error: ErrorEvent & { readonly error: SwWebSocketError };
@@ -164,6 +181,8 @@ export interface SwWebSocketEventMap {
   ack: Event & { readonly id: number };
   /** The retry limit ran out; the last close. */
   gaveup: Event & { readonly code: number | null; readonly reason: string | null };
+  /** `reliableInbound`: the server no longer has the messages after `after` and before `next`. */
+  gap: Event & { readonly after: number; readonly next: number };
 }
 
 /** Any event. */

@@ -101,6 +101,7 @@ export class SwWebSocket extends EventTarget {
   onstate: Listener<'state', SwWebSocket> | null;
   onack: Listener<'ack', SwWebSocket> | null;
   ongaveup: Listener<'gaveup', SwWebSocket> | null;
+  ongap: Listener<'gap', SwWebSocket> | null;
   addEventListener<K extends keyof SwWebSocketEventMap>(
     type: K,
     listener: Listener<K, SwWebSocket>,

@@ -21,6 +21,11 @@ pub const DEFAULT_CLOSE_TIMEOUT_MS: u64 = 5_000;
 /// The default largest message accepted by `send`, in bytes.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
+/// How long an inbound message's handlers may take by default.
+pub const DEFAULT_HANDLER_TIMEOUT_MS: u64 = 60_000;
+/// The longest handler timeout allowed: Chrome ends a single event after 5 min.
+pub const MAX_HANDLER_TIMEOUT_MS: u64 = 300_000;
+
 /// The default watchdog alarm period: Chrome's minimum for packed extensions.
 pub const DEFAULT_WATCHDOG_MS: u64 = 30_000;
 /// Close codes that end the connection instead of reconnecting, by default:
@@ -91,6 +96,10 @@ pub struct Config {
     pub(crate) max_outbox_messages: usize,
     pub(crate) max_outbox_bytes: usize,
     pub(crate) reliable: bool,
+    /// Reliable inbound delivery (`sw.resume`, `sw.msg`, `sw.ack`, `sw.gap`).
+    pub(crate) reliable_inbound: bool,
+    /// How long an inbound message's handlers may take.
+    pub(crate) handler_timeout: Millis,
     pub(crate) heartbeat: Option<Heartbeat>,
     pub(crate) auth: Option<Auth>,
 }
@@ -110,6 +119,8 @@ impl Default for Config {
             max_outbox_messages: DEFAULT_MAX_OUTBOX_MESSAGES,
             max_outbox_bytes: DEFAULT_MAX_OUTBOX_BYTES,
             reliable: false,
+            reliable_inbound: false,
+            handler_timeout: Millis(DEFAULT_HANDLER_TIMEOUT_MS),
             heartbeat: None,
             auth: None,
         }
@@ -217,6 +228,12 @@ impl Config {
         }
         check_range("connectTimeoutMs", self.connect_timeout.get(), 100, 300_000)?;
         check_range("closeTimeoutMs", self.close_timeout.get(), 100, 60_000)?;
+        check_range(
+            "handlerTimeoutMs",
+            self.handler_timeout.get(),
+            1,
+            MAX_HANDLER_TIMEOUT_MS,
+        )?;
         if self.max_message_bytes == 0 {
             return Err(Error::InvalidOption(
                 "maxMessageBytes must be at least 1".into(),

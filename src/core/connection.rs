@@ -6,6 +6,7 @@
 
 use crate::core::backoff::Rng;
 use crate::core::ids::Ids;
+use crate::core::inbound::Inbound;
 use crate::core::io::{Action, Event};
 use crate::core::outbox::Outbox;
 use crate::core::reliable;
@@ -51,6 +52,8 @@ pub struct Connection {
     pub(super) unsettled: VecDeque<(u64, u64)>,
     /// The sequence of the last write that failed: no retry before a change.
     pub(super) write_failed: u64,
+    /// Reliable inbound delivery.
+    pub(super) inbound: Inbound,
 }
 
 impl std::fmt::Debug for Connection {
@@ -102,6 +105,7 @@ impl Connection {
             stored: Stored::default(),
             unsettled: VecDeque::new(),
             write_failed: 0,
+            inbound: Inbound::default(),
         }
     }
 
@@ -176,6 +180,7 @@ impl Connection {
             self.actions
                 .push_back(Action::Send(reliable::auth_frame(&auth.token)));
         }
+        self.inbound_on_open();
         self.outbox.rewind();
         self.flush_outbox(now);
         self.mark_dirty();
@@ -244,6 +249,7 @@ impl Connection {
                 Timer::Persist => {
                     self.mark_dirty();
                 }
+                Timer::Handler => self.on_handler_timeout(now),
             }
         }
     }

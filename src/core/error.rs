@@ -60,6 +60,17 @@ pub enum Error {
     InvalidCommand(String),
     /// A call came in while another was still running (a listener calling back).
     Reentrant,
+    /// A listener of an inbound message threw, or a promise it gave to
+    /// `waitUntil` rejected; the message counts as handled.
+    HandlerFailed(String),
+    /// The listeners of an inbound message took longer than
+    /// `handlerTimeoutMs`; the message counts as handled.
+    HandlerTimeout {
+        /// The message's id.
+        id: u64,
+        /// The timeout, in milliseconds.
+        ms: u64,
+    },
 }
 
 impl Error {
@@ -84,6 +95,8 @@ impl Error {
             Error::GaveUp => "gave_up",
             Error::InvalidCommand(_) => "invalid_command",
             Error::Reentrant => "reentrant",
+            Error::HandlerFailed(_) => "handler_failed",
+            Error::HandlerTimeout { .. } => "handler_timeout",
         }
     }
 }
@@ -140,6 +153,15 @@ impl fmt::Display for Error {
             Error::Reentrant => write!(
                 f,
                 "called while sw-websocket was busy with another call; try again from a microtask"
+            ),
+            Error::HandlerFailed(why) => write!(
+                f,
+                "a listener of an inbound message failed ({why}); it counts as handled"
+            ),
+            Error::HandlerTimeout { id, ms } => write!(
+                f,
+                "the listeners of inbound message {id} took longer than handlerTimeoutMs \
+                 ({ms} ms); it counts as handled"
             ),
         }
     }

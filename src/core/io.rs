@@ -48,6 +48,26 @@ pub enum Event {
     Close(CloseInfo),
     /// The server acknowledged every reliable message up to this id.
     Ack(u64),
+    /// An inbound message to handle (`reliableInbound`): its id, whether
+    /// the server sent it before, and its `data` as JSON text. One at a
+    /// time: the next comes after
+    /// [`handle_inbound_done`](crate::core::Connection::handle_inbound_done).
+    Inbound {
+        /// The server's id.
+        id: u64,
+        /// Sent before (on an earlier connection).
+        dup: bool,
+        /// The frame's `data`, as JSON text.
+        data: String,
+    },
+    /// The server no longer has the inbound messages after `after` and
+    /// before `next`: they will never come.
+    Gap {
+        /// The last position the client had.
+        after: u64,
+        /// The next message the server has.
+        next: u64,
+    },
     /// The retry limit ran out; the last close, if any.
     GaveUp(Option<CloseInfo>),
     /// Something went wrong; the state events say what happens next.

@@ -1,5 +1,6 @@
-//! The little JSON the core needs: string escaping and flat-object reading,
-//! without a JSON library in the wasm module.
+//! The little JSON the core needs: string escaping, flat-object reading and
+//! an object's top level as raw values, without a JSON library in the wasm
+//! module.
 
 /// `text` as a JSON string literal, quotes included (error messages quote
 /// what the caller wrote this way, in the core and in the shell alike).
@@ -66,6 +67,41 @@ pub(crate) fn flat_object(text: &str) -> Option<Vec<(String, Scalar)>> {
     }
 }
 
+/// Reads a JSON object's top level: each key with its value's JSON text as
+/// it is (strings still quoted, nested values whole); `None` if `text` is not
+/// one object. Values are skipped, not checked: the shell parses the one it
+/// hands on.
+pub(crate) fn raw_object(text: &str) -> Option<Vec<(String, &str)>> {
+    let trimmed = text.trim();
+    let mut p = Parser {
+        s: trimmed.as_bytes(),
+        i: 0,
+    };
+    p.eat(b'{')?;
+    let mut fields = Vec::new();
+    p.ws();
+    if p.peek() == Some(b'}') {
+        p.i += 1;
+        return p.done().then_some(fields);
+    }
+    loop {
+        p.ws();
+        let key = p.string()?;
+        p.ws();
+        p.eat(b':')?;
+        p.ws();
+        let start = p.i;
+        p.skip_value()?;
+        fields.push((key, trimmed.get(start..p.i)?));
+        p.ws();
+        match p.next()? {
+            b',' => continue,
+            b'}' => return p.done().then_some(fields),
+            _ => return None,
+        }
+    }
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
@@ -113,6 +149,38 @@ impl Parser<'_> {
             }
         }
     }
+    /// Moves past one value: a string (escapes and all), an object or array
+    /// (by depth, outside strings), or a scalar token.
+    fn skip_value(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.next()? {
+                b'"' => loop {
+                    match self.next()? {
+                        b'"' => break,
+                        b'\\' => {
+                            self.next()?;
+                        }
+                        _ => {}
+                    }
+                },
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => depth = depth.checked_sub(1)?,
+                b',' if depth == 0 => return None,
+                _ if depth == 0 => {
+                    while matches!(self.peek(), Some(b) if !matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                    {
+                        self.i += 1;
+                    }
+                }
+                _ => {}
+            }
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    }
+
     fn scalar(&mut self) -> Option<Scalar> {
         match self.peek()? {
             b'"' => self.string().map(Scalar::Str),

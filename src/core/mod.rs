@@ -11,12 +11,14 @@
 //!  handle_open/message/close/error,           ├─> poll_timeout() -> the one timer to arm
 //!  handle_timeout, handle_loaded,             └─> poll_persist() -> a snapshot to write
 //!  handle_persisted, handle_write_failed,
-//!  handle_storage_error, handle_online
+//!  handle_storage_error, handle_online,
+//!  handle_inbound_done
 //! ```
 //!
 //! Where each rule lives: `connection.rs` (the struct, calls and polls),
 //! `lifecycle.rs` (opening, closing, losing a socket, backoff), `receive.rs`
-//! (frames in), `sending.rs` and `outbox.rs` (frames out), `ids.rs` (the id
+//! (frames in), `inbound.rs` (reliable inbound: handled in order, stored,
+//! acked), `sending.rs` and `outbox.rs` (frames out), `ids.rs` (the id
 //! rule), `resume.rs` with `stored.rs` (a worker start: what an earlier life
 //! stored), `restore.rs` (one snapshot checked and applied), `persist.rs`
 //! (the snapshot out, write outcomes, storage errors). The values: `options.rs`
@@ -32,6 +34,7 @@ mod connection;
 mod counters;
 mod error;
 mod ids;
+mod inbound;
 mod io;
 mod ip;
 pub mod json;
@@ -62,9 +65,9 @@ pub use backoff::{
 pub use close::{CloseInfo, CloseRequest, MAX_CLOSE_REASON_BYTES, NORMAL_CLOSURE};
 pub use config::{
     Auth, Config, Heartbeat, Keepalive, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
-    DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_KEEPALIVE_MESSAGE,
-    DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS, MAX_KEEPALIVE_MS,
-    MIN_KEEPALIVE_MS,
+    DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES,
+    DEFAULT_WATCHDOG_MS, MAX_HANDLER_TIMEOUT_MS, MAX_KEEPALIVE_MS, MIN_KEEPALIVE_MS,
 };
 pub use connection::Connection;
 pub use counters::Counters;
@@ -78,7 +81,7 @@ pub use native_store::{MemoryStore, SnapshotStore};
 pub use options::Options;
 pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 pub use protocols::Protocols;
-pub use reliable::{parse_ack, ACK_MARK};
+pub use reliable::{parse_ack, ACK_MARK, PROTOCOL_MARK};
 pub use resume::Loaded;
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
 pub use state::{ConnState, Intent};

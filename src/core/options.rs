@@ -6,9 +6,9 @@ use crate::core::text::number;
 use crate::core::Protocols;
 use crate::core::{
     Auth, Backoff, Config, Error, Heartbeat, Keepalive, Millis, DEFAULT_CLOSE_TIMEOUT_MS,
-    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HEARTBEAT_TIMEOUT_MS,
-    DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES,
-    DEFAULT_WATCHDOG_MS,
+    DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HANDLER_TIMEOUT_MS,
+    DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS,
+    DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS,
 };
 
 /// Connect options as they come from JS (camelCase keys, numbers as `f64`).
@@ -58,6 +58,11 @@ pub struct Options {
     pub max_outbox_bytes: Option<f64>,
     /// Every text send is reliable (default `false`).
     pub reliable: Option<bool>,
+    /// Reliable inbound delivery: resume, handle in order, ack (default `false`).
+    pub reliable_inbound: Option<bool>,
+    /// How long an inbound message's handlers may take, in milliseconds
+    /// (default 60 000, at most 300 000).
+    pub handler_timeout_ms: Option<f64>,
     /// A secret sent on every open; stored only in `chrome.storage.session`.
     pub auth_token: Option<String>,
     /// The query parameter that carries `authToken` (else a first message).
@@ -115,6 +120,11 @@ impl Record for Options {
             Slot::OptNumber(&mut self.max_outbox_bytes),
         );
         v.field("reliable", Slot::OptBool(&mut self.reliable));
+        v.field("reliableInbound", Slot::OptBool(&mut self.reliable_inbound));
+        v.field(
+            "handlerTimeoutMs",
+            Slot::OptNumber(&mut self.handler_timeout_ms),
+        );
         v.field("authToken", Slot::Secret(&mut self.auth_token));
         v.field("authQueryParam", Slot::OptText(&mut self.auth_query_param));
     }
@@ -171,6 +181,11 @@ impl Options {
         };
         let max_outbox_messages = opt_size("maxOutboxMessages", o.max_outbox_messages)?;
         let max_outbox_bytes = opt_size("maxOutboxBytes", o.max_outbox_bytes)?;
+        let handler_timeout = ms_or(
+            "handlerTimeoutMs",
+            o.handler_timeout_ms,
+            DEFAULT_HANDLER_TIMEOUT_MS,
+        )?;
         if o.auth_token.is_none() && o.auth_query_param.is_some() {
             return Err(Error::InvalidOption(
                 "authQueryParam needs authToken".into(),
@@ -199,6 +214,8 @@ impl Options {
             max_outbox_messages: max_outbox_messages.unwrap_or(DEFAULT_MAX_OUTBOX_MESSAGES),
             max_outbox_bytes: max_outbox_bytes.unwrap_or(DEFAULT_MAX_OUTBOX_BYTES),
             reliable: o.reliable == Some(true),
+            reliable_inbound: o.reliable_inbound == Some(true),
+            handler_timeout,
             heartbeat: o.heartbeat_reply.as_ref().map(|reply| Heartbeat {
                 reply: reply.clone(),
                 timeout: heartbeat_timeout,

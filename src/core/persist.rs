@@ -31,6 +31,7 @@ impl Connection {
                 .collect(),
             last_close: self.last_close.clone(),
             last_error: self.last_error.clone(),
+            inbound_handled: self.inbound.handled,
         }
     }
 
@@ -60,6 +61,7 @@ impl Connection {
         self.ids.stored_up_to(next_id);
         self.flush_outbox(now);
         self.settle(seq, None);
+        self.inbound_stored(seq);
     }
 
     /// The write of the snapshot taken at `seq` failed with `error`: the

@@ -17,6 +17,9 @@ impl Connection {
             if self.heartbeat_reply() == Some(text) {
                 return;
             }
+            if self.receive_inbound(now, text) {
+                return;
+            }
             if let Some(id) = reliable::parse_ack(text) {
                 if self.outbox.ack(id) > 0 {
                     self.mark_dirty();

@@ -35,6 +35,12 @@ pub(crate) fn auth_frame(token: &str) -> Message {
 /// Every ack frame contains this; a text without it is never one.
 pub const ACK_MARK: &str = "sw.ack";
 
+/// Every frame of the protocol the core reads (`sw.ack`, and with
+/// `reliableInbound` `sw.msg` and `sw.gap`) contains this: the shell hands
+/// texts with it to [`handle_message`](crate::core::Connection::handle_message),
+/// others it may keep on its side.
+pub const PROTOCOL_MARK: &str = "\"sw.";
+
 /// The id of an ack frame, if `text` is one.
 pub fn parse_ack(text: &str) -> Option<u64> {
     // A cheap look before parsing (by bytes: `str::contains` with a string

@@ -82,6 +82,7 @@ impl Connection {
         self.counters.worker_starts += starts;
         self.last_close = snapshot.last_close;
         self.last_error = snapshot.last_error.or(self.last_error.take());
+        self.inbound.restore(snapshot.inbound_handled);
         self.mark_dirty();
         self.reserve_ids();
         self.timers.stop_socket_timers();

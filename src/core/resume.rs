@@ -89,8 +89,13 @@ impl Connection {
             (Known::IdsUnread, found) => {
                 self.stored.known = Known::Yes;
                 self.count_start();
+                if let Loaded::Snapshot(snapshot, _) = &found {
+                    // The connect that came first keeps the handled position too.
+                    self.inbound.restore(snapshot.inbound_handled);
+                }
                 let why = self.check_found(now, found, false);
                 self.go_on_from(next_id);
+                self.inbound_known();
                 why
             }
             (Known::Unread, found) => {
@@ -100,6 +105,7 @@ impl Connection {
                 }
                 self.stored.known = Known::Yes;
                 self.count_start();
+                self.inbound_known();
                 why
             }
         }

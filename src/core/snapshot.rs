@@ -6,7 +6,10 @@ use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Intent, Message, Options};
 
 /// The snapshot layout this version writes.
-pub const SNAPSHOT_VERSION: u32 = 2;
+pub const SNAPSHOT_VERSION: u32 = 3;
+
+/// The field layout 3 added to layout 2 (read from 2 as 0).
+const ADDED_IN_3: &str = "inboundHandled";
 
 /// Everything needed to come back after the worker was stopped. Secrets
 /// (`authToken`) are not in it: the shell keeps them in `chrome.storage.session`.
@@ -38,6 +41,8 @@ pub struct Snapshot {
     pub last_close: Option<CloseInfo>,
     /// The last error.
     pub last_error: Option<ErrorInfo>,
+    /// The highest inbound id handled (`reliableInbound`), 0 if none.
+    pub inbound_handled: u64,
 }
 
 /// An outbox entry as stored: binary data in base64.
@@ -84,6 +89,38 @@ impl Record for Snapshot {
         v.field("outbox", Slot::Records(&mut self.outbox));
         v.field("lastClose", Slot::OptRecord(&mut self.last_close));
         v.field("lastError", Slot::OptRecord(&mut self.last_error));
+        v.field(ADDED_IN_3, Slot::U64(&mut self.inbound_handled));
+    }
+}
+
+/// Layout 2: layout 3 without the field 3 added, as strict.
+#[derive(Default)]
+struct SnapshotV2(Snapshot);
+
+impl Record for SnapshotV2 {
+    fn rules(&self) -> Rules {
+        Rules::STRICT
+    }
+
+    fn fields(&mut self, v: &mut dyn Visit) {
+        self.0.fields(&mut Without {
+            key: ADDED_IN_3,
+            inner: v,
+        });
+    }
+}
+
+/// A visitor that passes on every field but `key`.
+struct Without<'a> {
+    key: &'static str,
+    inner: &'a mut dyn Visit,
+}
+
+impl Visit for Without<'_> {
+    fn field(&mut self, key: &'static str, slot: Slot<'_>) {
+        if key != self.key {
+            self.inner.field(key, slot);
+        }
     }
 }
 
@@ -115,8 +152,8 @@ impl Record for SnapshotV1 {
 }
 
 impl Snapshot {
-    /// A stored value as the current snapshot: version 1 migrated, version
-    /// 2 read, anything else refused, saying why. What the shell decodes
+    /// A stored value as the current snapshot: versions 1 and 2 migrated,
+    /// version 3 read, anything else refused, saying why. What the shell decodes
     /// from `chrome.storage`, and the `snapshot` fuzz target natively.
     pub fn from_stored<T: Tree>(stored: &T) -> Result<Snapshot, String> {
         if !stored.is_object() {
@@ -126,6 +163,12 @@ impl Snapshot {
             Some(1.0) => decode::<SnapshotV1, T>(stored)
                 .map(SnapshotV1::migrate)
                 .map_err(|e| format!("version 1: {e}")),
+            Some(2.0) => decode::<SnapshotV2, T>(stored)
+                .map(|v2| Snapshot {
+                    version: SNAPSHOT_VERSION,
+                    ..v2.0
+                })
+                .map_err(|e| format!("version 2: {e}")),
             Some(v) if v == f64::from(SNAPSHOT_VERSION) => decode(stored),
             Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
             None => Err("no version".into()),
@@ -170,6 +213,7 @@ impl SnapshotV1 {
             outbox,
             last_close: None,
             last_error: None,
+            inbound_handled: 0,
         }
     }
 }

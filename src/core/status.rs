@@ -29,6 +29,8 @@ pub struct Status {
     pub last_close: Option<CloseInfo>,
     /// When the current socket opened (ms since the epoch), while open.
     pub opened_at: Option<u64>,
+    /// The highest inbound id handled (`reliableInbound`), 0 if none.
+    pub inbound_handled: u64,
 }
 
 impl Record for Status {
@@ -48,6 +50,7 @@ impl Record for Status {
         v.field("lastError", Slot::OptRecord(&mut self.last_error));
         v.field("lastClose", Slot::OptRecord(&mut self.last_close));
         v.field("openedAt", Slot::OptU64(&mut self.opened_at));
+        v.field("inboundHandled", Slot::U64(&mut self.inbound_handled));
     }
 }
 
@@ -72,6 +75,7 @@ impl Connection {
                 Phase::Open { since } => Some(since.as_millis()),
                 _ => None,
             },
+            inbound_handled: self.inbound.handled,
         }
     }
 }

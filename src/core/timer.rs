@@ -17,16 +17,19 @@ pub(crate) enum Timer {
     Heartbeat,
     /// Write the counters, which change too often to write each time.
     Persist,
+    /// End an inbound message's handling that takes too long.
+    Handler,
 }
 
 impl Timer {
-    const ALL: [Timer; 6] = [
+    const ALL: [Timer; 7] = [
         Timer::Keepalive,
         Timer::ConnectTimeout,
         Timer::CloseTimeout,
         Timer::Reconnect,
         Timer::Heartbeat,
         Timer::Persist,
+        Timer::Handler,
     ];
 
     fn index(self) -> usize {

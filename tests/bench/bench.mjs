@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ROOT, launch, startServer, watchWorker, until, sleep } from '../e2e/harness.mjs';
 import { measureSize } from './size.mjs';
 import { report } from './report.mjs';
+import { inbound } from './inbound.mjs';
 
 const OUT = join(ROOT, 'target', 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7); // throughput rounds (one run per side each)
@@ -89,6 +90,7 @@ try {
 
   if (want('throughput')) results.throughput = await throughput(sw, server.url);
   if (want('reliable')) results.reliable = await reliable(sw, server.url);
+  if (want('inbound')) results.inbound = await inbound(sw, server.url, http, { rounds: ROUNDS, log });
   if (want('queued')) results.queued = await queued(sw);
   if (want('memory')) {
     const worker = await attachWorker(swId);

@@ -10,6 +10,7 @@ export const BUDGETS = [
     name: `binary 64 KiB ${mode}: throughput vs raw`, min: 0.95, part: 'throughput',
     value: (r) => r.throughput.find((t) => t.case === 'binary 64 KiB' && t.mode === mode && !t.check).ratio,
   })),
+  { name: 'inbound 1 KiB handled (waitUntil, stored, acked) vs plain receive', min: 0.8, part: 'inbound', value: (r) => r.inbound.ratio },
   { name: 'start-up to open vs plain JS twin, distant server', max: 1.25, part: 'startup', value: (r) => r.startup.distant.ratio },
   { name: '.wasm + JS glue, gzip KiB', max: 60, part: 'size', value: (r) => r.size.total.gzip / 1024 },
   { name: 'keepalive frames/min under traffic', max: 0, part: 'keepalive', value: (r) => r.keepalive.busyPerMinute },
@@ -32,6 +33,10 @@ export function report(r) {
   }
   for (const t of r.reliable ?? []) {
     rows.push([`reliable text 1 KiB x${t.count}, ${t.mode}, send to ack (msg/s)`, fmt(t.swPerSec, 0), `raw frames ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
+  }
+  if (r.inbound) {
+    const i = r.inbound;
+    rows.push([`inbound text 1 KiB x${i.count}, reliableInbound handled (msg/s)`, fmt(i.reliablePerSec, 0), `plain ${fmt(i.plainPerSec, 0)}`, fmt(i.ratio)]);
   }
   if (r.startup) {
     const { loopback, distant, distantMs } = r.startup;

@@ -21,6 +21,7 @@ use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 
@@ -151,6 +152,9 @@ enum Call {
     Fire(&'static str, JsValue),
     /// A received message: its data, and whether it is binary.
     Message(JsValue, bool),
+    /// An inbound message (`reliableInbound`), whose handling the core
+    /// waits for: its id, `dup`, and its data as JSON text.
+    Inbound(u64, bool, String),
 }
 
 /// [`drive`], with `dispatch` (events the shell made itself) going first.
@@ -176,6 +180,7 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
                     dispatch.push(Inner::deliver(&message_to_js(&message), binary));
                 }
                 Event::Settled { seq, result } => inner.settle(seq, result),
+                Event::Inbound { id, dup, data } => dispatch.push(Call::Inbound(id, dup, data)),
                 event => dispatch.extend(event_to_js(&event).map(|(t, f)| Call::Fire(t, f))),
             }
         }
@@ -187,7 +192,26 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
     for call in dispatch {
         match call {
             Call::Fire(kind, fields) => glue::fire(&target, kind, &fields),
+            Call::Inbound(id, dup, data) => fire_inbound(cell, &target, id, dup, &data),
             Call::Message(data, binary) => glue::fire_message(&target, &data, binary),
         }
     }
+}
+
+/// Dispatches inbound message `id`; once its listeners and the promises
+/// they gave to `waitUntil` are done, the core hears how it went.
+fn fire_inbound(cell: &Rc<RefCell<Inner>>, target: &EventTarget, id: u64, dup: bool, data: &str) {
+    let weak = Rc::downgrade(cell);
+    let done = Closure::once_into_js(move |failure: JsValue| {
+        let Some(cell) = weak.upgrade() else { return };
+        let result = match failure.as_string() {
+            Some(why) => Err(Error::HandlerFailed(why)),
+            None => Ok(()),
+        };
+        if let Ok(mut inner) = cell.try_borrow_mut() {
+            inner.conn.handle_inbound_done(now(), id, result);
+        }
+        drive(&cell);
+    });
+    glue::fire_inbound(target, id as f64, dup, data, &done);
 }

@@ -77,7 +77,14 @@ pub(crate) fn event_to_js(event: &Event) -> Option<(&'static str, JsValue)> {
     Some(match event {
         Event::State(state) => ("state", object(&[("state", state.as_str().into())])),
         Event::Open => ("open", object(&[])),
-        Event::Message(_) | Event::Settled { .. } => return None,
+        Event::Message(_) | Event::Settled { .. } | Event::Inbound { .. } => return None,
+        Event::Gap { after, next } => (
+            "gap",
+            object(&[
+                ("after", (*after as f64).into()),
+                ("next", (*next as f64).into()),
+            ]),
+        ),
         Event::Close(info) => (
             "close",
             object(&[

@@ -7,6 +7,7 @@
 import init from './pkg/sw_websocket.js';
 import { SwWebSocket } from './pkg/worker.js';
 import { interleaved, next, openRaw, payload, rawEndpoint, sleep, swEndpoint } from './echo.js';
+import { inboundCommands } from './inbound.js';
 
 let openedAt = null; // performance.now() at the main socket's first open event
 const whenOpen = [];
@@ -51,6 +52,7 @@ let rawTwin = null; // a second one, for the calibration runs
 let busyTimer = null;
 
 const commands = {
+  ...inboundCommands,
   /** Connects the main socket (the one resume() brings back at every start). */
   async connect(sw, { url }) {
     if ((await sw.status()).intent === 'open') sw.close(1000);

@@ -3,7 +3,7 @@
 //! Binds to 127.0.0.1 only. Prints `sw-test-server listening on ws://127.0.0.1:PORT/ws`
 //! on start. See `--help` for the options and README.md for the endpoints;
 //! the inbound reliable mode (server to client) is in `inbound.rs` and
-//! `routes/inbound.rs`, and in INBOUND.md.
+//! `routes/inbound.rs`, and in the README's "The test server".
 
 mod args;
 mod inbound;

@@ -1,0 +1,252 @@
+//! Reliable inbound delivery (the `reliableInbound` option): the server's
+//! `sw.msg` frames handled one at a time, in id order; the handled position
+//! stored with the snapshot; a cumulative `sw.ack` once a position is
+//! stored; `sw.resume` after each open; `sw.gap` when the server lost some.
+//!
+//! ```text
+//!  sw.msg id ──> queue ──> Event::Inbound (one at a time) ──> handle_inbound_done
+//!                                                                │ handled = id, write
+//!  handle_persisted(seq) ──> the stored position ──> sw.ack ─────┘
+//! ```
+
+use crate::core::connection::Connection;
+use crate::core::io::{Action, Event};
+use crate::core::json::raw_object;
+use crate::core::timer::Timer;
+use crate::core::{Error, Message, Timestamp};
+use std::collections::VecDeque;
+
+/// An inbound frame of the server.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Frame<'a> {
+    /// `{"type":"sw.msg","id":N,"data":D,"dup":B}`; `data` as its JSON text.
+    Msg { id: u64, dup: bool, data: &'a str },
+    /// `{"type":"sw.gap","after":N,"next":M}`: the messages between are gone.
+    Gap { after: u64, next: u64 },
+}
+
+/// Every inbound frame contains one of these; a text without both is never one.
+const MARKS: [&[u8]; 2] = [b"\"sw.msg\"", b"\"sw.gap\""];
+
+/// The frame `text` is, if it is one.
+pub(crate) fn parse(text: &str) -> Option<Frame<'_>> {
+    let bytes = text.as_bytes();
+    let marked = MARKS
+        .iter()
+        .any(|mark| bytes.windows(mark.len()).any(|w| w == *mark));
+    if !marked || !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let fields = raw_object(text)?;
+    let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let number = |key: &str| get(key).and_then(|v| v.parse::<u64>().ok());
+    match get("type")? {
+        "\"sw.msg\"" => Some(Frame::Msg {
+            id: number("id").filter(|id| *id > 0)?,
+            dup: get("dup") == Some("true"),
+            data: get("data").unwrap_or("null"),
+        }),
+        "\"sw.gap\"" => Some(Frame::Gap {
+            after: number("after")?,
+            next: number("next")?,
+        }),
+        _ => None,
+    }
+}
+
+/// What waits to be handled.
+#[derive(Clone, Debug)]
+enum Item {
+    Msg { id: u64, dup: bool, data: String },
+    Gap { after: u64, next: u64 },
+}
+
+/// The inbound side of a connection.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Inbound {
+    /// The highest id handled (or skipped by a gap): stored with the snapshot.
+    pub(crate) handled: u64,
+    /// The highest id known to be in storage.
+    stored: u64,
+    /// The highest id acked on this connection.
+    acked: u64,
+    /// Handled positions waiting for their write: (persist seq, id).
+    unstored: VecDeque<(u64, u64)>,
+    /// Received, not yet handed to the app, in id order.
+    queue: VecDeque<Item>,
+    /// The message the app is handling.
+    running: Option<u64>,
+    /// A socket opened before the stored position was known: its
+    /// `sw.resume` waits for it.
+    resume_due: bool,
+}
+
+impl Inbound {
+    /// The handled position of a restored snapshot, which is in storage.
+    pub(crate) fn restore(&mut self, handled: u64) {
+        self.handled = self.handled.max(handled);
+        self.stored = self.stored.max(handled);
+    }
+
+    fn last_known(&self) -> u64 {
+        let queued = self.queue.back().map(|item| match item {
+            Item::Msg { id, .. } => *id,
+            Item::Gap { next, .. } => next.saturating_sub(1),
+        });
+        queued
+            .into_iter()
+            .chain(self.running)
+            .fold(self.handled, u64::max)
+    }
+}
+
+impl Connection {
+    /// Whether the server's inbound frames are this connection's to read.
+    fn inbound_on(&self) -> bool {
+        self.config.reliable_inbound
+    }
+
+    /// A text that is an inbound frame: queued (or acked again if it was
+    /// handled already). `false` if it is none, or the mode is off.
+    pub(crate) fn receive_inbound(&mut self, now: Timestamp, text: &str) -> bool {
+        if !self.inbound_on() {
+            return false;
+        }
+        let Some(frame) = parse(text) else {
+            return false;
+        };
+        let last = self.inbound.last_known();
+        match frame {
+            Frame::Msg { id, .. } if id <= self.inbound.handled => {
+                // Handled before (a resend): acked again once stored.
+                self.inbound.acked = self.inbound.acked.min(id.saturating_sub(1));
+                self.send_inbound_ack();
+            }
+            Frame::Msg { id, .. } if id <= last => {}
+            Frame::Msg { id, dup, data } => self.inbound.queue.push_back(Item::Msg {
+                id,
+                dup,
+                data: data.to_owned(),
+            }),
+            Frame::Gap { next, .. } if next <= last.saturating_add(1) => {}
+            Frame::Gap { after, next } => self.inbound.queue.push_back(Item::Gap { after, next }),
+        }
+        self.next_inbound(now);
+        true
+    }
+
+    /// Hands the next queued message to the app if none is being handled;
+    /// a gap is reported and moves the position on by itself.
+    fn next_inbound(&mut self, now: Timestamp) {
+        while self.inbound.running.is_none() {
+            let Some(item) = self.inbound.queue.pop_front() else {
+                return;
+            };
+            match item {
+                Item::Msg { id, dup, data } => {
+                    self.inbound.running = Some(id);
+                    let timeout = self.config.handler_timeout;
+                    self.timers.set(Timer::Handler, now + timeout);
+                    self.events.push_back(Event::Inbound { id, dup, data });
+                }
+                Item::Gap { after, next } => {
+                    self.events.push_back(Event::Gap { after, next });
+                    self.inbound_handled(next.saturating_sub(1));
+                }
+            }
+        }
+    }
+
+    /// The app finished handling inbound message `id`: every listener
+    /// returned and every promise given to `waitUntil` settled (`Err`: one
+    /// threw or rejected; the error is reported). It counts as handled
+    /// either way; its position is written, then acked. An id that is not
+    /// the one being handled (it timed out before) changes nothing.
+    pub fn handle_inbound_done(&mut self, now: Timestamp, id: u64, result: Result<(), Error>) {
+        if self.inbound.running != Some(id) {
+            return;
+        }
+        if let Err(error) = result {
+            self.report(error);
+        }
+        self.finish_inbound(now, id);
+    }
+
+    /// The handler of the running message ran past `handlerTimeoutMs`.
+    pub(crate) fn on_handler_timeout(&mut self, now: Timestamp) {
+        if let Some(id) = self.inbound.running {
+            let ms = self.config.handler_timeout.get();
+            self.report(Error::HandlerTimeout { id, ms });
+            self.finish_inbound(now, id);
+        }
+    }
+
+    fn finish_inbound(&mut self, now: Timestamp, id: u64) {
+        self.inbound.running = None;
+        self.timers.stop(Timer::Handler);
+        self.inbound_handled(id);
+        self.next_inbound(now);
+    }
+
+    /// Moves the handled position to `id` and writes it; acked once stored.
+    fn inbound_handled(&mut self, id: u64) {
+        if id <= self.inbound.handled {
+            return;
+        }
+        self.inbound.handled = id;
+        let seq = self.mark_dirty();
+        self.inbound.unstored.push_back((seq, id));
+    }
+
+    /// The writes up to `seq` are stored: their positions may be acked.
+    pub(crate) fn inbound_stored(&mut self, seq: u64) {
+        while let Some((at, id)) = self.inbound.unstored.front().copied() {
+            if at > seq {
+                break;
+            }
+            self.inbound.unstored.pop_front();
+            self.inbound.stored = self.inbound.stored.max(id);
+        }
+        self.send_inbound_ack();
+    }
+
+    /// Acks the stored position on the open socket, if it moved.
+    fn send_inbound_ack(&mut self) {
+        let id = self.inbound.stored;
+        if !self.phase.is_open() || id <= self.inbound.acked || !self.inbound_on() {
+            return;
+        }
+        self.inbound.acked = id;
+        let frame = format!("{{\"type\":\"sw.ack\",\"id\":{id}}}");
+        self.actions.push_back(Action::Send(Message::Text(frame)));
+    }
+
+    /// A socket opened: what the last one had queued comes again after the
+    /// resume frame, from the stored position on (once it is known: until
+    /// then the server sends nothing).
+    pub(crate) fn inbound_on_open(&mut self) {
+        self.inbound.queue.clear();
+        self.inbound.acked = 0;
+        self.inbound.resume_due = self.inbound_on();
+        if !self.stored.holds_writes() {
+            self.send_resume();
+        }
+    }
+
+    /// The stored state is known: a resume that waited for it goes out.
+    pub(crate) fn inbound_known(&mut self) {
+        if self.phase.is_open() {
+            self.send_resume();
+        }
+    }
+
+    fn send_resume(&mut self) {
+        if !std::mem::replace(&mut self.inbound.resume_due, false) {
+            return;
+        }
+        let after = self.inbound.stored;
+        let frame = format!("{{\"type\":\"sw.resume\",\"after\":{after}}}");
+        self.actions.push_back(Action::Send(Message::Text(frame)));
+        self.inbound.acked = after;
+    }
+}

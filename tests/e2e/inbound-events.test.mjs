@@ -1,0 +1,87 @@
+// Reliable inbound delivery as the class gives it, in Node (the real module,
+// in memory, Node's WebSocket, the test server storing the pushes): one
+// message at a time in id order, waitUntil holding the next one back, a
+// rejected or too slow handler reported and counted as handled, acks. The
+// same in Chromium across worker stops: inbound.test.mjs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EXTENSION_DIR, startServer, until } from './harness.mjs';
+
+const PKG = join(EXTENSION_DIR, 'pkg');
+globalThis.navigator ??= { onLine: true };
+globalThis.ErrorEvent ??= class ErrorEvent extends Event {
+  constructor(type, init = {}) {
+    super(type);
+    this.error = init.error;
+    this.message = init.message ?? '';
+  }
+};
+const { SwWebSocket } = await import(pathToFileURL(join(PKG, 'worker.js')).href);
+const wasm = readFileSync(join(PKG, 'sw_websocket_bg.wasm'));
+
+test('inbound messages: in order, one at a time, waitUntil, failures and timeouts counted as handled, acked', { timeout: 30_000 }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const tag = 'inbound-node';
+  await server.control('push', { reliable: 1, tag, text: 'm', count: 5 });
+  const socket = new SwWebSocket({
+    storageKey: 'inbound-node',
+    storageArea: 'none',
+    wasm,
+    url: `${server.url}?tag=${tag}`,
+    options: { reliableInbound: true, handlerTimeoutMs: 300 },
+  });
+  const seen = [];
+  const errors = [];
+  const times = {}; // id -> [start, end of its waitUntil promise]
+  let late = null;
+  socket.onerror = (event) => errors.push(event.error.kind);
+  socket.onmessage = (event) => {
+    if (event.id === undefined) return;
+    seen.push([event.id, event.data, event.dup]);
+    const span = [performance.now(), null];
+    times[event.id] = span;
+    const end = () => { span[1] = performance.now(); };
+    if (event.id === 2) {
+      event.waitUntil(Promise.reject(new Error('nope')).finally(end));
+    } else if (event.id === 3) {
+      // Past handlerTimeoutMs (300): reported, counted as handled, the next goes on.
+      late = new Promise((resolve) => setTimeout(resolve, 1000)).finally(end);
+      event.waitUntil(late);
+    } else {
+      event.waitUntil(new Promise((resolve) => setTimeout(resolve, 20)).finally(end));
+    }
+  };
+  await until('5 acked', async () => (await server.stats(tag)).inbound.acked === 5, 10_000);
+  assert.deepEqual(seen, [[1, 'm1', undefined], [2, 'm2', undefined], [3, 'm3', undefined], [4, 'm4', undefined], [5, 'm5', undefined]]);
+  assert.deepEqual(errors, ['handler_failed', 'handler_timeout']);
+  // One at a time: each starts after the one before ended, but 4 starts
+  // when 3 timed out (300 ms), before 3's promise settled (1 000 ms).
+  for (const id of [2, 3, 5]) assert.ok(times[id][0] >= times[id - 1][1], `${id} started before ${id - 1} ended`);
+  assert.ok(times[4][0] - times[3][0] >= 290, 'the timeout held 4 back');
+  assert.ok(times[4][0] < times[3][0] + 900, '4 did not wait for 3 past the timeout');
+  assert.equal((await socket.status()).inboundHandled, 5);
+  // waitUntil only while the event is dispatched.
+  let outside;
+  socket.addEventListener('message', (event) => { outside = event; }, { once: true });
+  await server.control('push', { reliable: 1, tag, text: 'later' });
+  await until('the sixth', () => outside);
+  assert.throws(() => outside.waitUntil(Promise.resolve()), /while the event is dispatched/);
+  await late;
+});
+
+test('with the mode off, a server frame reaches the app as text, and no resume is sent', { timeout: 30_000 }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const socket = new SwWebSocket({ storageKey: 'inbound-off', storageArea: 'none', wasm, url: `${server.url}?tag=off` });
+  await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+  const texts = [];
+  socket.onmessage = (event) => texts.push(event.data);
+  await socket.send('{"type":"sw.msg","id":1,"data":"x"}');
+  await until('the echo', () => texts.length === 1);
+  assert.equal(texts[0], '{"type":"sw.msg","id":1,"data":"x"}');
+  assert.deepEqual((await server.stats('off')).inbound.resumes, []);
+});
