@@ -66,6 +66,8 @@ fn every_option() -> Options {
         max_outbox_messages: Some(10.0),
         max_outbox_bytes: Some(10_000.0),
         reliable: Some(false),
+        reliable_inbound: Some(true),
+        handler_timeout_ms: Some(5_000.0),
         auth_token: Some("secret".into()),
         auth_query_param: Some("token".into()),
     }

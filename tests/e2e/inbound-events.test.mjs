@@ -56,7 +56,7 @@ test('inbound messages: in order, one at a time, waitUntil, failures and timeout
     }
   };
   await until('5 acked', async () => (await server.stats(tag)).inbound.acked === 5, 10_000);
-  assert.deepEqual(seen, [[1, 'm1', undefined], [2, 'm2', undefined], [3, 'm3', undefined], [4, 'm4', undefined], [5, 'm5', undefined]]);
+  assert.deepEqual(seen, [[1, 'm1', false], [2, 'm2', false], [3, 'm3', false], [4, 'm4', false], [5, 'm5', false]]);
   assert.deepEqual(errors, ['handler_failed', 'handler_timeout']);
   // One at a time: each starts after the one before ended, but 4 starts
   // when 3 timed out (300 ms), before 3's promise settled (1 000 ms).
@@ -79,9 +79,11 @@ test('with the mode off, a server frame reaches the app as text, and no resume i
   const socket = new SwWebSocket({ storageKey: 'inbound-off', storageArea: 'none', wasm, url: `${server.url}?tag=off` });
   await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
   const texts = [];
-  socket.onmessage = (event) => texts.push(event.data);
-  await socket.send('{"type":"sw.msg","id":1,"data":"x"}');
-  await until('the echo', () => texts.length === 1);
-  assert.equal(texts[0], '{"type":"sw.msg","id":1,"data":"x"}');
+  socket.onmessage = (event) => texts.push([event.data, event.id]);
+  // A server that sends the frame anyway (a plain push): it is text to the app.
+  const frame = '{"type":"sw.msg","id":1,"data":"x"}';
+  await server.control('push', { tag: 'off', text: frame });
+  await until('the push', () => texts.length === 1);
+  assert.deepEqual(texts[0], [frame, undefined]);
   assert.deepEqual((await server.stats('off')).inbound.resumes, []);
 });

@@ -59,10 +59,11 @@ const ended = (log) => log.filter((e) => e.at === 'end').map((e) => e.id);
 test('30 messages pushed while the worker is stopped are handled once each, in order, after its alarm revives it', { timeout: 90_000 }, async (t) => {
   const { env, watch, stats, push } = await setupInbound(t, 'stopped');
   await watch.stopWorker();
-  await assertNotAttached(env);
+  // At once: the alarm (3 s) brings the worker back soon.
   const pushed = await push({ text: 'm', count: 30 });
   assert.deepEqual([pushed.first, pushed.last, pushed.live], [1, 30, 0], 'stored, no one connected');
   await until('all 30 acked', async () => (await stats()).acked === 30, 30_000, 250);
+  await assertNotAttached(env);
   const log = await readLog(env);
   assert.deepEqual(ended(log), Array.from({ length: 30 }, (_, i) => i + 1));
   const starts = log.filter((e) => e.at === 'start');
