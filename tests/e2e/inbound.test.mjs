@@ -19,8 +19,10 @@ const LIFE = Date.now();
 let entry = 0;
 const log = (fields) => chrome.storage.local.set({ [\`log:\${LIFE}:\${String(entry++).padStart(6, '0')}\`]: { life: LIFE, ...fields } });
 const socket = start({ storageKey: 'sw-websocket', url: ${JSON.stringify(url)}, options: ${JSON.stringify(options)}, commands: true });
+socket.addEventListener('error', (event) => log({ error: event.error.kind }));
 socket.addEventListener('message', (event) => {
   if (event.id === undefined) return;
+  if (event.data === 'throw') throw new Error('a listener that throws');
   event.waitUntil((async () => {
     await log({ id: event.id, data: event.data, dup: event.dup, at: 'start' });
     if (${delayMs}) await new Promise((resolve) => setTimeout(resolve, ${delayMs}));
@@ -144,4 +146,15 @@ test('a gap: the server forgot some, the worker gets a gap event and goes on', {
   assert.deepEqual(log.filter((e) => e.gap).map((e) => e.gap), [[0, 4]]);
   assert.deepEqual(ended(log), [4, 5]);
   assert.equal((await stats()).gaps, 1);
+});
+
+test('a listener that throws is an error event, and the message counts as handled', { timeout: 60_000 }, async (t) => {
+  const { env, stats, push } = await setupInbound(t, 'throws');
+  await push({ text: 'before' });
+  await push({ text: 'throw' });
+  await push({ text: 'after' });
+  await until('all 3 acked', async () => (await stats()).acked === 3, 15_000, 250);
+  const log = await readLog(env);
+  assert.deepEqual(log.filter((e) => e.error).map((e) => e.error), ['handler_failed']);
+  assert.deepEqual(ended(log), [1, 3], 'the one that threw ran no further; the next was handled');
 });
