@@ -6,7 +6,7 @@
 
 use crate::core::backoff::Rng;
 use crate::core::ids::Ids;
-use crate::core::inbound::Inbound;
+use crate::core::inbox::Inbound;
 use crate::core::io::{Action, Event};
 use crate::core::outbox::Outbox;
 use crate::core::reliable;

@@ -10,11 +10,11 @@
 //! ```
 
 use crate::core::connection::Connection;
+use crate::core::inbox::Item;
 use crate::core::io::{Action, Event};
 use crate::core::json::raw_object;
 use crate::core::timer::Timer;
 use crate::core::{Error, Message, Timestamp};
-use std::collections::VecDeque;
 
 /// An inbound frame of the server.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,52 +51,6 @@ pub(crate) fn parse(text: &str) -> Option<Frame<'_>> {
             next: number("next")?,
         }),
         _ => None,
-    }
-}
-
-/// What waits to be handled.
-#[derive(Clone, Debug)]
-enum Item {
-    Msg { id: u64, dup: bool, data: String },
-    Gap { after: u64, next: u64 },
-}
-
-/// The inbound side of a connection.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Inbound {
-    /// The highest id handled (or skipped by a gap): stored with the snapshot.
-    pub(crate) handled: u64,
-    /// The highest id known to be in storage.
-    stored: u64,
-    /// The highest id acked on this connection.
-    acked: u64,
-    /// Handled positions waiting for their write: (persist seq, id).
-    unstored: VecDeque<(u64, u64)>,
-    /// Received, not yet handed to the app, in id order.
-    queue: VecDeque<Item>,
-    /// The message the app is handling.
-    running: Option<u64>,
-    /// A socket opened before the stored position was known: its
-    /// `sw.resume` waits for it.
-    resume_due: bool,
-}
-
-impl Inbound {
-    /// The handled position of a restored snapshot, which is in storage.
-    pub(crate) fn restore(&mut self, handled: u64) {
-        self.handled = self.handled.max(handled);
-        self.stored = self.stored.max(handled);
-    }
-
-    fn last_known(&self) -> u64 {
-        let queued = self.queue.back().map(|item| match item {
-            Item::Msg { id, .. } => *id,
-            Item::Gap { next, .. } => next.saturating_sub(1),
-        });
-        queued
-            .into_iter()
-            .chain(self.running)
-            .fold(self.handled, u64::max)
     }
 }
 

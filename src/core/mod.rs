@@ -35,6 +35,7 @@ mod counters;
 mod error;
 mod ids;
 mod inbound;
+mod inbox;
 mod io;
 mod ip;
 pub mod json;

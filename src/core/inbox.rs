@@ -1,0 +1,50 @@
+//! The state of reliable inbound delivery (the rules that use it are in
+//! `inbound.rs`; a leaf module, as the connection holds it).
+
+use std::collections::VecDeque;
+
+/// What waits to be handled.
+#[derive(Clone, Debug)]
+pub(super) enum Item {
+    Msg { id: u64, dup: bool, data: String },
+    Gap { after: u64, next: u64 },
+}
+
+/// The inbound side of a connection.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Inbound {
+    /// The highest id handled (or skipped by a gap): stored with the snapshot.
+    pub(crate) handled: u64,
+    /// The highest id known to be in storage.
+    pub(super) stored: u64,
+    /// The highest id acked on this connection.
+    pub(super) acked: u64,
+    /// Handled positions waiting for their write: (persist seq, id).
+    pub(super) unstored: VecDeque<(u64, u64)>,
+    /// Received, not yet handed to the app, in id order.
+    pub(super) queue: VecDeque<Item>,
+    /// The message the app is handling.
+    pub(super) running: Option<u64>,
+    /// A socket opened before the stored position was known: its
+    /// `sw.resume` waits for it.
+    pub(super) resume_due: bool,
+}
+
+impl Inbound {
+    /// The handled position of a restored snapshot, which is in storage.
+    pub(crate) fn restore(&mut self, handled: u64) {
+        self.handled = self.handled.max(handled);
+        self.stored = self.stored.max(handled);
+    }
+
+    pub(super) fn last_known(&self) -> u64 {
+        let queued = self.queue.back().map(|item| match item {
+            Item::Msg { id, .. } => *id,
+            Item::Gap { next, .. } => next.saturating_sub(1),
+        });
+        queued
+            .into_iter()
+            .chain(self.running)
+            .fold(self.handled, u64::max)
+    }
+}
