@@ -4,7 +4,9 @@
 //! - [`route`]: what the Worker does with a request (404, 400, 426, or the
 //!   upgrade forwarded to a room's Durable Object).
 //! - [`classify`]: what a text frame is: the keepalive, a reliable frame
-//!   (`sw.msg`), a malformed reliable frame, an auth frame, or an app message.
+//!   (`sw.msg`), an inbound-mode frame (`sw.resume`, `sw.ack`; see
+//!   [`crate::inbound`]), a malformed one of these, an auth frame, or an app
+//!   message.
 //! - [`should_deliver`] and [`ack`]: the reliable-mode dedup and answer.
 //! - [`close_reply`]: the code that answers a client's close.
 //!
@@ -23,6 +25,9 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
+mod routing;
+pub use routing::*;
+
 /// The keepalive text the client library sends by default (`keepaliveMessage`).
 pub const DEFAULT_KEEPALIVE_MESSAGE: &str = "keep alive";
 /// What the server answers to it by default (the client's `heartbeatReply`).
@@ -35,119 +40,14 @@ pub const DEFAULT_KEEPALIVE_REPLY: &str = "pong";
 pub const BAD_FRAME_CODE: u16 = 1008;
 /// The close reason for a malformed `sw.msg` frame.
 pub const BAD_FRAME_REASON: &str = "bad sw.msg";
+/// The close reason for a malformed `sw.resume` frame (code [`BAD_FRAME_CODE`]).
+pub const BAD_RESUME_REASON: &str = "bad sw.resume";
+/// The close reason for a malformed `sw.ack` frame (code [`BAD_FRAME_CODE`]).
+pub const BAD_ACK_REASON: &str = "bad sw.ack";
 
 /// The largest reliable id: `Number.MAX_SAFE_INTEGER`, the largest integer a
 /// JS peer counts exactly (and the largest the runtime stores as a number).
 pub const MAX_ID: u64 = (1 << 53) - 1;
-
-/// The longest client id or room name.
-pub const MAX_NAME_LEN: usize = 64;
-
-/// The body of the answer to a plain (not upgrade) request on `/ws/<room>`.
-pub const UPGRADE_REQUIRED_BODY: &str = "Expected Upgrade: websocket";
-/// The body of the answer to an unknown path.
-pub const NOT_FOUND_BODY: &str = "Not Found";
-/// The body of the answer to a bad `client` query parameter.
-pub const BAD_CLIENT_BODY: &str = "Bad client id: 1 to 64 characters of A-Z a-z 0-9 _ -";
-
-/// A request the Worker answers itself instead of upgrading it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// 404: not `/ws/<room>`.
-    NotFound,
-    /// 400: a `client` query parameter that is not a valid id, or more than one.
-    BadClient,
-    /// 426: `/ws/<room>` without `Upgrade: websocket`.
-    UpgradeRequired,
-}
-
-impl Refusal {
-    /// The HTTP status.
-    pub fn status(self) -> u16 {
-        match self {
-            Refusal::NotFound => 404,
-            Refusal::BadClient => 400,
-            Refusal::UpgradeRequired => 426,
-        }
-    }
-
-    /// The text body.
-    pub fn body(self) -> &'static str {
-        match self {
-            Refusal::NotFound => NOT_FOUND_BODY,
-            Refusal::BadClient => BAD_CLIENT_BODY,
-            Refusal::UpgradeRequired => UPGRADE_REQUIRED_BODY,
-        }
-    }
-}
-
-/// A WebSocket upgrade to forward to a room's Durable Object.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Upgrade<'a> {
-    /// The room name, the Durable Object's name.
-    pub room: &'a str,
-    /// The client id, if the query has one.
-    pub client: Option<&'a str>,
-}
-
-/// Decides what to do with a request from its path, its query (without the
-/// `?`) and its `Upgrade` header. The path is checked first, then the client
-/// id, then the upgrade, so a plain GET shows each refusal.
-pub fn route<'a>(
-    path: &'a str,
-    query: Option<&'a str>,
-    upgrade: Option<&str>,
-) -> Result<Upgrade<'a>, Refusal> {
-    let room = match path.strip_prefix("/ws/") {
-        Some(room) if valid_name(room) => room,
-        _ => return Err(Refusal::NotFound),
-    };
-    let client = client_param(query.unwrap_or("")).map_err(|BadClient| Refusal::BadClient)?;
-    if !is_websocket_upgrade(upgrade) {
-        return Err(Refusal::UpgradeRequired);
-    }
-    Ok(Upgrade { room, client })
-}
-
-/// A room name or client id: 1 to 64 characters of `A-Z a-z 0-9 _ -`.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= MAX_NAME_LEN
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// A bad `client` query parameter.
-#[derive(Debug, PartialEq, Eq)]
-pub struct BadClient;
-
-/// The `client` parameter of a raw query string. Its value is taken as it is:
-/// a valid id needs no escapes, so one with `%` or `+` is refused. Given twice,
-/// it is refused too (which one would the client mean?).
-pub fn client_param(query: &str) -> Result<Option<&str>, BadClient> {
-    let mut found = None;
-    for pair in query.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if key != "client" {
-            continue;
-        }
-        if found.is_some() || !valid_name(value) {
-            return Err(BadClient);
-        }
-        found = Some(value);
-    }
-    Ok(found)
-}
-
-/// Whether an `Upgrade` header asks for a WebSocket (a list may name several
-/// protocols; names are case-insensitive).
-pub fn is_websocket_upgrade(header: Option<&str>) -> bool {
-    header.is_some_and(|h| {
-        h.split(',')
-            .any(|token| token.trim().eq_ignore_ascii_case("websocket"))
-    })
-}
 
 /// What a text frame from a client is.
 #[derive(Debug, PartialEq, Eq)]
@@ -163,6 +63,18 @@ pub enum Frame<'a> {
     /// `{"type":"sw.auth",...}`, the client's token when it authenticates by
     /// message: never broadcast (this example checks no token).
     Auth,
+    /// `{"type":"sw.resume","after":N}` (inbound mode, see [`crate::inbound`]):
+    /// the client handled every room message up to `N`.
+    Resume(u64),
+    /// `{"type":"sw.ack","id":N}` (inbound mode): cumulative, every room
+    /// message up to `N` handled.
+    Ack(u64),
+    /// A JSON object of type `sw.resume` without a valid `after` (an integer
+    /// from 0 to [`MAX_ID`], once), or with `type` twice: closed with
+    /// [`BAD_FRAME_CODE`] and [`BAD_RESUME_REASON`].
+    BadResume,
+    /// The same for `sw.ack` and its `id`: [`BAD_ACK_REASON`].
+    BadAck,
     /// Anything else: broadcast as it is.
     App,
 }
@@ -178,6 +90,9 @@ pub struct Reliable<'a> {
     /// a JSON string, else its JSON text as the client wrote it (`null` when
     /// there is no `data`).
     pub payload: Cow<'a, str>,
+    /// `data` as the JSON text the client wrote (`null` when there is none):
+    /// what the room's inbound log keeps.
+    pub data: &'a str,
 }
 
 /// Classifies a text frame; `keepalive` is the keepalive text (empty: none).
@@ -211,26 +126,49 @@ pub fn classify<'a>(text: &'a str, keepalive: &str) -> Frame<'a> {
     if is("sw.auth") {
         return Frame::Auth;
     }
+    for (name, field, frame, bad) in [
+        (
+            "sw.resume",
+            "after",
+            Frame::Resume as fn(u64) -> Frame<'a>,
+            Frame::BadResume,
+        ),
+        ("sw.ack", "id", Frame::Ack, Frame::BadAck),
+    ] {
+        if is(name) {
+            if types.len() != 1 {
+                return bad;
+            }
+            return id_field(&fields, field).map_or(bad, frame);
+        }
+    }
     Frame::App
+}
+
+/// Field `name` of an object, if it is there exactly once (`Err`: twice).
+fn one<'a>(fields: &[(String, &'a RawValue)], name: &str) -> Result<Option<&'a RawValue>, ()> {
+    let mut found = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| *v);
+    match (found.next(), found.next()) {
+        (first, None) => Ok(first),
+        (_, Some(_)) => Err(()),
+    }
+}
+
+/// Field `name` as an id: present once, an integer from 0 to [`MAX_ID`].
+fn id_field(fields: &[(String, &RawValue)], name: &str) -> Option<u64> {
+    let id: u64 = serde_json::from_str(one(fields, name).ok()??.get()).ok()?;
+    (id <= MAX_ID).then_some(id)
 }
 
 /// The fields of a `sw.msg` object, if they are valid.
 fn reliable<'a>(fields: &[(String, &'a RawValue)]) -> Option<Reliable<'a>> {
-    let one = |name: &str| -> Result<Option<&'a RawValue>, ()> {
-        let mut found = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| *v);
-        match (found.next(), found.next()) {
-            (first, None) => Ok(first),
-            (_, Some(_)) => Err(()),
-        }
-    };
-    let id: u64 = serde_json::from_str(one("id").ok()??.get()).ok()?;
-    if id > MAX_ID {
-        return None;
-    }
+    let one = |name: &str| one(fields, name);
+    let id = id_field(fields, "id")?;
     let dup = match one("dup").ok()? {
         Some(raw) => serde_json::from_str::<bool>(raw.get()).ok()?,
         None => false,
     };
+    let data = one("data").ok()?.map_or("null", RawValue::get);
     let payload = match one("data").ok()? {
         None => Cow::Borrowed("null"),
         Some(raw) if raw.get().starts_with('"') => {
@@ -238,7 +176,12 @@ fn reliable<'a>(fields: &[(String, &'a RawValue)]) -> Option<Reliable<'a>> {
         }
         Some(raw) => Cow::Borrowed(raw.get()),
     };
-    Some(Reliable { id, dup, payload })
+    Some(Reliable {
+        id,
+        dup,
+        payload,
+        data,
+    })
 }
 
 /// The members of a JSON object in order, duplicates kept, values unparsed.
@@ -289,6 +232,18 @@ pub struct Attachment {
     pub client: Option<String>,
     /// Without a client id: the highest id delivered on this connection.
     pub highest: Option<u64>,
+    /// A random name of this connection, given at the upgrade: in the inbound
+    /// log, it marks the messages this connection sent when it has no client
+    /// id. Empty for a socket accepted by an older version.
+    #[serde(default)]
+    pub conn: String,
+    /// It sent `sw.resume`: it gets the room's messages as `sw.msg` frames.
+    #[serde(default)]
+    pub resumed: bool,
+    /// Without a client id: the highest inbound id it acked (with one, the
+    /// ack is in storage, see [`crate::inbound::Reader`]).
+    #[serde(default)]
+    pub acked: u64,
 }
 
 /// The code of the close frame that answers a client's close with `code`: the

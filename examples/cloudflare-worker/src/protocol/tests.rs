@@ -4,11 +4,12 @@ use super::*;
 
 const KA: &str = DEFAULT_KEEPALIVE_MESSAGE;
 
-fn rel(id: u64, dup: bool, payload: &str) -> Frame<'_> {
+fn rel<'a>(id: u64, dup: bool, payload: &'a str, data: &'a str) -> Frame<'a> {
     Frame::Reliable(Reliable {
         id,
         dup,
         payload: Cow::Borrowed(payload),
+        data,
     })
 }
 
@@ -114,55 +115,55 @@ fn keepalive() {
 fn reliable_frames() {
     assert_eq!(
         classify(r#"{"type":"sw.msg","id":7,"dup":false,"data":"hi"}"#, KA),
-        rel(7, false, "hi")
+        rel(7, false, "hi", r#""hi""#)
     );
     assert_eq!(
         classify(
             r#"{"type":"sw.msg","id":8,"dup":true,"data":{"b":1,"a":[2]}}"#,
             KA
         ),
-        rel(8, true, r#"{"b":1,"a":[2]}"#)
+        rel(8, true, r#"{"b":1,"a":[2]}"#, r#"{"b":1,"a":[2]}"#)
     );
     // Escapes in a string are decoded; other data keeps the client's text.
     assert_eq!(
         classify(r#"{"type":"sw.msg","id":1,"data":"a\"b\u00e9\n"}"#, KA),
-        rel(1, false, "a\"bé\n")
+        rel(1, false, "a\"bé\n", r#""a\"b\u00e9\n""#)
     );
     assert_eq!(
         classify(
             r#" { "data" : [1, 2] , "id" : 0 , "type" : "sw.msg" } "#,
             KA
         ),
-        rel(0, false, "[1, 2]")
+        rel(0, false, "[1, 2]", "[1, 2]")
     );
     assert_eq!(
         classify(
             "{\"type\": \"sw.msg\",\n \"id\": 6,\t\"data\":  \"hi\" }",
             KA
         ),
-        rel(6, false, "hi")
+        rel(6, false, "hi", r#""hi""#)
     );
     assert_eq!(
         classify(r#"{"type":"sw.msg","id":3}"#, KA),
-        rel(3, false, "null")
+        rel(3, false, "null", "null")
     );
     assert_eq!(
         classify(r#"{"type":"sw.msg","id":3,"data":null}"#, KA),
-        rel(3, false, "null")
+        rel(3, false, "null", "null")
     );
     assert_eq!(
         classify(r#"{"type":"sw.msg","id":9007199254740991,"data":1}"#, KA),
-        rel(MAX_ID, false, "1")
+        rel(MAX_ID, false, "1", "1")
     );
     // An escaped type name is still the type.
     assert_eq!(
         classify(r#"{"type":"sw\u002emsg","id":2,"data":true}"#, KA),
-        rel(2, false, "true")
+        rel(2, false, "true", "true")
     );
     // Unknown fields are ignored.
     assert_eq!(
         classify(r#"{"type":"sw.msg","id":4,"data":5,"extra":{}}"#, KA),
-        rel(4, false, "5")
+        rel(4, false, "5", "5")
     );
 }
 
@@ -199,7 +200,7 @@ fn app_and_auth_frames() {
         r#"["sw.msg",1]"#,
         r#""sw.msg""#,
         r#"{"type":"chat","id":1}"#,
-        r#"{"type":"sw.ack","id":1}"#,
+        r#"{"type":"sw.acked","id":1}"#,
         r#"{"kind":"sw.msg","id":1}"#,
         r#"{"type":1}"#,
         "{}",
@@ -209,6 +210,55 @@ fn app_and_auth_frames() {
     assert_eq!(
         classify(r#"{"type":"sw.auth","token":"secret"}"#, KA),
         Frame::Auth
+    );
+}
+
+#[test]
+fn inbound_frames() {
+    assert_eq!(
+        classify(r#"{"type":"sw.resume","after":0}"#, KA),
+        Frame::Resume(0)
+    );
+    assert_eq!(
+        classify(r#" {"after": 42, "type": "sw.resume", "x": [1]} "#, KA),
+        Frame::Resume(42)
+    );
+    assert_eq!(
+        classify(r#"{"type":"sw.resume","after":9007199254740991}"#, KA),
+        Frame::Resume(MAX_ID)
+    );
+    assert_eq!(classify(r#"{"type":"sw.ack","id":7}"#, KA), Frame::Ack(7));
+    assert_eq!(
+        classify(r#"{"type":"sw\u002eack","id":0}"#, KA),
+        Frame::Ack(0)
+    );
+    for bad in [
+        r#"{"type":"sw.resume"}"#,
+        r#"{"type":"sw.resume","after":-1}"#,
+        r#"{"type":"sw.resume","after":1.5}"#,
+        r#"{"type":"sw.resume","after":"3"}"#,
+        r#"{"type":"sw.resume","after":null}"#,
+        r#"{"type":"sw.resume","after":9007199254740992}"#,
+        r#"{"type":"sw.resume","after":1,"after":2}"#,
+        r#"{"type":"sw.resume","type":"sw.resume","after":1}"#,
+        r#"{"type":"x","type":"sw.resume","after":1}"#,
+        r#"{"type":"sw.resume","id":1}"#,
+    ] {
+        assert_eq!(classify(bad, KA), Frame::BadResume, "{bad}");
+    }
+    for bad in [
+        r#"{"type":"sw.ack"}"#,
+        r#"{"type":"sw.ack","id":-2}"#,
+        r#"{"type":"sw.ack","id":true}"#,
+        r#"{"type":"sw.ack","id":1,"id":1}"#,
+        r#"{"type":"sw.ack","after":1}"#,
+    ] {
+        assert_eq!(classify(bad, KA), Frame::BadAck, "{bad}");
+    }
+    // sw.msg wins over the others when a frame names several types.
+    assert_eq!(
+        classify(r#"{"type":"sw.ack","type":"sw.msg","id":1}"#, KA),
+        Frame::BadReliable
     );
 }
 
@@ -251,7 +301,19 @@ fn attachment_round_trip() {
     let a = Attachment {
         client: Some("c".into()),
         highest: Some(9),
+        conn: "0a1b".into(),
+        resumed: true,
+        acked: 12,
     };
     let json = serde_json::to_string(&a).unwrap_or_default();
     assert_eq!(serde_json::from_str::<Attachment>(&json).ok(), Some(a));
+    // An attachment of an older version has none of the inbound fields.
+    let old = serde_json::from_str::<Attachment>(r#"{"client":null,"highest":3}"#).ok();
+    assert_eq!(
+        old,
+        Some(Attachment {
+            highest: Some(3),
+            ..Attachment::default()
+        })
+    );
 }
