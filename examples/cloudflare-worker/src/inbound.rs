@@ -12,7 +12,8 @@
 //!   after the id when this client may have been sent it before (see
 //!   [`Reader::dup_upto`]).
 //! - client → room: `{"type":"sw.ack","id":N}`: every id up to N handled
-//!   (cumulative). Recorded per client ([`Reader`]); it drops nothing.
+//!   (cumulative). Recorded per client ([`Reader`], [`ack_write_due`]); it
+//!   drops nothing.
 //! - room → client: `{"type":"sw.gap","after":A,"next":M}` before message M
 //!   (or, when it is the last frame of a replay, M the next id to be given)
 //!   when the ids above A and below M are no longer in the log.
@@ -57,6 +58,19 @@ pub const LOG_MAX_BYTES: u64 = 1 << 20;
 /// replay reports it as a gap. (SQLite-backed storage takes values up to
 /// 2 MB, and a string of n UTF-8 bytes may take 2n there.)
 pub const ENTRY_MAX_BYTES: usize = 256 * 1024;
+
+/// The room writes its sockets' new acks to storage at most this often, all
+/// in one write (and a socket's own when it resumes or closes): a write per
+/// ack cost more than the rest of the room's work for it, with 300 clients
+/// acking 20 messages a second each.
+pub const ACK_WRITE_MS: f64 = 1000.0;
+
+/// Whether a room that last wrote its acks at `written_ms` writes them at
+/// `now_ms` ([`ACK_WRITE_MS`]). A clock that went back, or an unreadable
+/// time, makes it due.
+pub fn ack_write_due(written_ms: f64, now_ms: f64) -> bool {
+    !(0.0..ACK_WRITE_MS).contains(&(now_ms - written_ms))
+}
 
 /// The storage key of the log's [`Meta`].
 pub const META_KEY: &str = "log";
@@ -151,7 +165,13 @@ pub fn gap_frame(after: u64, next: u64) -> String {
 
 /// What the room keeps of a client, in storage under [`reader_key`] for a
 /// client id (shared by its connections; kept forever, like the outbound
-/// dedup key), in the socket's attachment without one (`acked` only).
+/// dedup key), in the socket's attachment without one (`acked` only). Each
+/// ack goes to the socket's attachment at once, which the runtime keeps
+/// through hibernation and eviction, and to storage with the room's next
+/// write of acks ([`ACK_WRITE_MS`]) or when the socket closes: only a runtime
+/// that dies with the socket open loses the acks it had not written, and
+/// those only count for `dup` marks (the client skips what it handled by its
+/// own position).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reader {
     /// The highest id it acked.

@@ -240,10 +240,15 @@ pub struct Attachment {
     /// It sent `sw.resume`: it gets the room's messages as `sw.msg` frames.
     #[serde(default)]
     pub resumed: bool,
-    /// Without a client id: the highest inbound id it acked (with one, the
-    /// ack is in storage, see [`crate::inbound::Reader`]).
+    /// The highest inbound id it acked. With a client id, the room also
+    /// writes it to storage ([`crate::inbound::Reader`]), for all its sockets
+    /// at once at most every [`crate::inbound::ACK_WRITE_MS`], and when the
+    /// socket resumes or closes.
     #[serde(default)]
     pub acked: u64,
+    /// The ack last written to storage for this socket.
+    #[serde(default)]
+    pub ack_stored: u64,
 }
 
 /// The code of the close frame that answers a client's close with `code`: the

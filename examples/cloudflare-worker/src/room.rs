@@ -3,16 +3,19 @@
 //! sockets stay open, so nothing lives only in its fields: each socket's state
 //! is in its attachment, each client's dedup state and the room's inbound log
 //! in storage, and the keepalive auto-response is set again by every
-//! constructor. The inbound mode's side is in `room/log.rs`.
+//! constructor. The inbound mode's side is in `room/log.rs` and
+//! `room/acks.rs`.
 
 use crate::entry::refuse;
 use crate::inbound;
 use crate::protocol::{self, Attachment, Frame, Reliable};
+use std::cell::Cell;
 use worker::{
     console_error, durable_object, js_sys, DurableObject, Env, Request, Response, Result, State,
     WebSocket, WebSocketIncomingMessage, WebSocketPair, WebSocketRequestResponsePair,
 };
 
+mod acks;
 mod log;
 
 #[durable_object(websocket)]
@@ -22,6 +25,9 @@ pub struct Room {
     keepalive: String,
     /// Its answer (`KEEPALIVE_REPLY`; empty: none).
     reply: String,
+    /// When this object last wrote its sockets' acks (0: not yet). Only a
+    /// pace: a new object writes at the first ack.
+    acks_written_ms: Cell<f64>,
 }
 
 /// A `[vars]` string, or `default` when it is not set.
@@ -58,6 +64,7 @@ impl DurableObject for Room {
             state,
             keepalive,
             reply,
+            acks_written_ms: Cell::new(0.0),
         }
     }
 
@@ -138,20 +145,22 @@ fn bad(ws: &WebSocket, reason: &str) -> Result<()> {
 }
 
 impl Room {
-    /// Every socket of the room but `from`.
-    fn others(&self, from: &WebSocket) -> Vec<WebSocket> {
-        let sockets = match self.state.as_raw().get_websockets() {
-            Ok(sockets) => sockets,
+    /// Every socket of the room.
+    fn sockets(&self) -> Vec<WebSocket> {
+        match self.state.as_raw().get_websockets() {
+            Ok(sockets) => sockets.into_iter().map(WebSocket::from).collect(),
             Err(e) => {
                 console_error!("getWebSockets failed: {e:?}");
-                return Vec::new();
+                Vec::new()
             }
-        };
+        }
+    }
+
+    /// Every socket of the room but `from`.
+    fn others(&self, from: &WebSocket) -> Vec<WebSocket> {
+        let mut sockets = self.sockets();
+        sockets.retain(|socket| socket.as_ref() != from.as_ref());
         sockets
-            .into_iter()
-            .filter(|socket| socket != from.as_ref())
-            .map(WebSocket::from)
-            .collect()
     }
 
     /// Delivers a reliable frame unless it was delivered before, then acks it.

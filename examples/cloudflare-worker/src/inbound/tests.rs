@@ -134,6 +134,17 @@ fn senders() {
 }
 
 #[test]
+fn ack_writes_at_most_once_a_second() {
+    let t = 1.8e12;
+    assert!(ack_write_due(0.0, t), "never written");
+    assert!(!ack_write_due(t, t));
+    assert!(!ack_write_due(t, t + 999.0));
+    assert!(ack_write_due(t, t + 1000.0));
+    assert!(ack_write_due(t, t - 1.0), "the clock went back");
+    assert!(ack_write_due(f64::NAN, t));
+}
+
+#[test]
 fn readers() {
     let mut r = Reader::default();
     assert!(r.ack(5, 10));

@@ -304,6 +304,7 @@ fn attachment_round_trip() {
         conn: "0a1b".into(),
         resumed: true,
         acked: 12,
+        ack_stored: 10,
     };
     let json = serde_json::to_string(&a).unwrap_or_default();
     assert_eq!(serde_json::from_str::<Attachment>(&json).ok(), Some(a));

@@ -1,6 +1,6 @@
-//! The room's side of the inbound mode: its log in storage, `sw.resume`,
-//! `sw.ack`, and what a leaving socket records. The decisions are in
-//! [`crate::inbound`]; this file reads and writes storage and sockets.
+//! The room's side of the inbound mode: its log in storage and `sw.resume`
+//! (`sw.ack` and what a leaving socket records: `acks.rs`). The decisions
+//! are in [`crate::inbound`]; this file reads and writes storage and sockets.
 //!
 //! Each handler awaits storage only: the runtime delivers no other event to
 //! the object while a storage call is in flight (its input gate), so an
@@ -9,8 +9,9 @@
 //! by the runtime until that write is durable (its output gate): no client
 //! sees an id the log could lose.
 
+use super::acks::{stored_reader, write_reader};
 use super::Room;
-use crate::inbound::{self, Entry, Meta, Reader};
+use crate::inbound::{self, Entry, Meta};
 use crate::protocol::Attachment;
 use std::collections::BTreeMap;
 use worker::js_sys::{Date, Object, Reflect};
@@ -18,8 +19,11 @@ use worker::wasm_bindgen::JsValue;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{console_error, ListOptions, Result, Storage, WebSocket};
 
+/// The most keys one storage call takes (`get`, `put`, `delete` of several).
+pub(super) const MAX_KEYS: usize = 128;
+
 /// A socket's attachment; an unreadable one counts as empty.
-fn attachment(ws: &WebSocket) -> Attachment {
+pub(super) fn attachment(ws: &WebSocket) -> Attachment {
     ws.deserialize_attachment()
         .ok()
         .flatten()
@@ -28,7 +32,7 @@ fn attachment(ws: &WebSocket) -> Attachment {
 
 /// The log's bookkeeping; `None` when the room has no log yet (or an
 /// unreadable one, which a new log then replaces).
-async fn load_meta(storage: &Storage) -> Result<Option<Meta>> {
+pub(super) async fn load_meta(storage: &Storage) -> Result<Option<Meta>> {
     let text = storage.get::<String>(inbound::META_KEY).await?;
     Ok(text.and_then(|text| Meta::from_json(&text)))
 }
@@ -54,38 +58,6 @@ async fn read_entries(storage: &Storage, meta: &Meta, after: u64) -> Result<BTre
         }
     });
     Ok(entries)
-}
-
-/// What the room keeps of a socket's client: in storage for a client id,
-/// in the attachment (the ack) without one.
-async fn reader(storage: &Storage, att: &Attachment) -> Result<Reader> {
-    Ok(match &att.client {
-        Some(client) => storage
-            .get::<String>(&inbound::reader_key(client))
-            .await?
-            .map(|text| Reader::from_json(&text))
-            .unwrap_or_default(),
-        None => Reader {
-            acked: att.acked,
-            sent: 0,
-        },
-    })
-}
-
-/// Stores `reader` ([`reader`]): in storage for a client id, else in `att`
-/// (the caller then serializes it).
-async fn store_reader(storage: &Storage, att: &mut Attachment, reader: Reader) -> Result<()> {
-    match &att.client {
-        Some(client) => {
-            storage
-                .put(&inbound::reader_key(client), reader.to_json())
-                .await
-        }
-        None => {
-            att.acked = reader.acked;
-            Ok(())
-        }
-    }
 }
 
 impl Room {
@@ -139,16 +111,16 @@ impl Room {
         // Both calls before any await: the runtime commits them together.
         let raw = storage.as_raw();
         let put = raw.put_multiple(values.into())?;
-        let delete = if dropped.is_empty() {
-            None
-        } else {
-            let keys = dropped
-                .iter()
-                .map(|id| JsValue::from(inbound::entry_key(*id)));
-            Some(raw.delete_multiple(keys.collect())?)
-        };
+        let keys: Vec<JsValue> = dropped
+            .iter()
+            .map(|id| inbound::entry_key(*id).into())
+            .collect();
+        let deletes = keys
+            .chunks(MAX_KEYS)
+            .map(|chunk| raw.delete_multiple(chunk.to_vec()))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         JsFuture::from(put).await?;
-        if let Some(delete) = delete {
+        for delete in deletes {
             JsFuture::from(delete).await?;
         }
         Ok(Some(id))
@@ -159,8 +131,9 @@ impl Room {
     pub(super) async fn resume(&self, ws: &WebSocket, after: u64) -> Result<()> {
         let storage = self.state.storage();
         let mut att = attachment(ws);
-        let mut reader = reader(&storage, &att).await?;
         if let Some(meta) = load_meta(&storage).await? {
+            let mut reader = stored_reader(&storage, &att).await?;
+            reader.ack(att.acked, meta.last());
             // Sent everything already: this socket (a second resume), or
             // another of its client that is live.
             let live = att.resumed || self.client_live_elsewhere(ws, &att);
@@ -171,45 +144,10 @@ impl Room {
                 ws.send_with_str(&frame)?;
             }
             reader.seen(meta.last());
+            write_reader(&storage, &mut att, reader).await?;
         }
         att.resumed = true;
-        store_reader(&storage, &mut att, reader).await?;
         ws.serialize_attachment(&att)
-    }
-
-    /// `sw.ack` of `id`: recorded for the socket's client (or the socket).
-    pub(super) async fn ack(&self, ws: &WebSocket, id: u64) -> Result<()> {
-        let storage = self.state.storage();
-        let Some(meta) = load_meta(&storage).await? else {
-            return Ok(()); // no log: nothing to ack
-        };
-        let mut att = attachment(ws);
-        let mut reader = reader(&storage, &att).await?;
-        if !reader.ack(id, meta.last()) {
-            return Ok(());
-        }
-        store_reader(&storage, &mut att, reader).await?;
-        if att.client.is_none() {
-            ws.serialize_attachment(&att)?;
-        }
-        Ok(())
-    }
-
-    /// A socket closed or failed: if it was resumed with a client id, every
-    /// logged message so far was sent to that client (for `dup`).
-    pub(super) async fn left(&self, ws: &WebSocket) -> Result<()> {
-        let mut att = attachment(ws);
-        if !att.resumed || att.client.is_none() {
-            return Ok(());
-        }
-        let storage = self.state.storage();
-        let mut reader = reader(&storage, &att).await?;
-        match load_meta(&storage).await? {
-            Some(meta) if reader.seen(meta.last()) => {
-                store_reader(&storage, &mut att, reader).await
-            }
-            _ => Ok(()),
-        }
     }
 
     /// Whether another socket of the same client id is resumed.
