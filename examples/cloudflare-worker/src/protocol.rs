@@ -75,7 +75,8 @@ pub enum Frame<'a> {
     BadResume,
     /// The same for `sw.ack` and its `id`: [`BAD_ACK_REASON`].
     BadAck,
-    /// Anything else: broadcast as it is.
+    /// Anything else: an app message, broadcast as it is to the sockets that
+    /// did not resume, and logged for those that did ([`crate::inbound`]).
     App,
 }
 
