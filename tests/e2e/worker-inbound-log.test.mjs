@@ -101,21 +101,29 @@ test('the log and the acks survive workerd killed and started again on the same 
   for (const p of [again, other, sender2]) await p.close();
 });
 
-test('a room evicted with no socket left keeps its log and what it sent to each client', async () => {
-  // workerd evicts an object 10 s after its last event; its storage is on
-  // disk, so the next object finds the log (in memory, it was lost).
+test('an evicted room keeps its log, what it sent to each client, and its resumed sockets', async () => {
+  // workerd evicts an object 10 s after its last event, hibernating sockets
+  // or not; its storage is on disk, so the next object finds the log (in
+  // memory, it was lost), and each socket's attachment says it resumed.
   const room = unique('evict');
   const client = unique('reader');
   const sender = await joinPeer(server.url, room, { name: 'sender' });
   const { peer: reader } = await resumed(server.url, room, { client, name: 'reader' });
+  const { peer: stay } = await resumed(server.url, room, { client: unique('stay'), name: 'stay' });
   const ids = await post(sender, reader, ['before 1', 'before 2']);
+  assert.deepEqual(await nextFrames(stay, 2, 'the two, live'), [msg(ids[0], 'before 1'), msg(ids[1], 'before 2')]);
   await reader.close();
   await sender.close();
   await sleep(11_000);
   const { peer: back, replay } = await resumed(server.url, room, { client, name: 'back', n: 2 });
   assert.deepEqual(replay, [msg(ids[0], 'before 1', true), msg(ids[1], 'before 2', true)]);
+  // The socket that stayed open through the eviction still gets sw.msg, and
+  // not its own.
+  stay.send('from the one that stayed');
+  assert.deepEqual(await nextFrames(back, 1, 'its message'), [msg(ids[1] + 1, 'from the one that stayed')]);
   const sender2 = await joinPeer(server.url, room, { name: 'sender again' });
-  assert.deepEqual(await post(sender2, back, ['after']), [ids[1] + 1]);
-  await back.close();
-  await sender2.close();
+  assert.deepEqual(await post(sender2, back, ['after']), [ids[1] + 2]);
+  assert.deepEqual(await nextFrames(stay, 1, 'the new message, live'), [msg(ids[1] + 2, 'after')]);
+  await stay.quiet('nothing else: not its own message');
+  for (const p of [back, sender2, stay]) await p.close();
 });
