@@ -1,7 +1,9 @@
-//! The inbound module's native tests: ids, keys, frames, entries and the
+//! The inbound module's native tests: the client's inbound frames as
+//! `protocol::classify` reads them, ids, keys, frames, entries and the
 //! per-client state here; a room's log in `tests/log.rs`.
 
 use super::*;
+use crate::protocol::{self, DEFAULT_KEEPALIVE_MESSAGE as KEEPALIVE};
 
 mod log;
 
@@ -161,4 +163,70 @@ fn readers() {
     assert_eq!(Reader::from_json(&r.to_json()), r);
     assert_eq!(r.to_json(), r#"{"acked":12,"sent":20}"#);
     assert_eq!(Reader::from_json("garbage"), Reader::default());
+}
+
+#[test]
+fn inbound_frames() {
+    assert_eq!(
+        protocol::classify(r#"{"type":"sw.resume","after":0}"#, KEEPALIVE),
+        protocol::Frame::Resume(0)
+    );
+    assert_eq!(
+        protocol::classify(
+            r#" {"after": 42, "type": "sw.resume", "x": [1]} "#,
+            KEEPALIVE
+        ),
+        protocol::Frame::Resume(42)
+    );
+    assert_eq!(
+        protocol::classify(
+            r#"{"type":"sw.resume","after":9007199254740991}"#,
+            KEEPALIVE
+        ),
+        protocol::Frame::Resume(MAX_ID)
+    );
+    assert_eq!(
+        protocol::classify(r#"{"type":"sw.ack","id":7}"#, KEEPALIVE),
+        protocol::Frame::Ack(7)
+    );
+    assert_eq!(
+        protocol::classify(r#"{"type":"sw\u002eack","id":0}"#, KEEPALIVE),
+        protocol::Frame::Ack(0)
+    );
+    for bad in [
+        r#"{"type":"sw.resume"}"#,
+        r#"{"type":"sw.resume","after":-1}"#,
+        r#"{"type":"sw.resume","after":1.5}"#,
+        r#"{"type":"sw.resume","after":"3"}"#,
+        r#"{"type":"sw.resume","after":null}"#,
+        r#"{"type":"sw.resume","after":9007199254740992}"#,
+        r#"{"type":"sw.resume","after":1,"after":2}"#,
+        r#"{"type":"sw.resume","type":"sw.resume","after":1}"#,
+        r#"{"type":"x","type":"sw.resume","after":1}"#,
+        r#"{"type":"sw.resume","id":1}"#,
+    ] {
+        assert_eq!(
+            protocol::classify(bad, KEEPALIVE),
+            protocol::Frame::BadResume,
+            "{bad}"
+        );
+    }
+    for bad in [
+        r#"{"type":"sw.ack"}"#,
+        r#"{"type":"sw.ack","id":-2}"#,
+        r#"{"type":"sw.ack","id":true}"#,
+        r#"{"type":"sw.ack","id":1,"id":1}"#,
+        r#"{"type":"sw.ack","after":1}"#,
+    ] {
+        assert_eq!(
+            protocol::classify(bad, KEEPALIVE),
+            protocol::Frame::BadAck,
+            "{bad}"
+        );
+    }
+    // sw.msg wins over the others when a frame names several types.
+    assert_eq!(
+        protocol::classify(r#"{"type":"sw.ack","type":"sw.msg","id":1}"#, KEEPALIVE),
+        protocol::Frame::BadReliable
+    );
 }

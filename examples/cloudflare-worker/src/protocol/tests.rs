@@ -214,55 +214,6 @@ fn app_and_auth_frames() {
 }
 
 #[test]
-fn inbound_frames() {
-    assert_eq!(
-        classify(r#"{"type":"sw.resume","after":0}"#, KA),
-        Frame::Resume(0)
-    );
-    assert_eq!(
-        classify(r#" {"after": 42, "type": "sw.resume", "x": [1]} "#, KA),
-        Frame::Resume(42)
-    );
-    assert_eq!(
-        classify(r#"{"type":"sw.resume","after":9007199254740991}"#, KA),
-        Frame::Resume(MAX_ID)
-    );
-    assert_eq!(classify(r#"{"type":"sw.ack","id":7}"#, KA), Frame::Ack(7));
-    assert_eq!(
-        classify(r#"{"type":"sw\u002eack","id":0}"#, KA),
-        Frame::Ack(0)
-    );
-    for bad in [
-        r#"{"type":"sw.resume"}"#,
-        r#"{"type":"sw.resume","after":-1}"#,
-        r#"{"type":"sw.resume","after":1.5}"#,
-        r#"{"type":"sw.resume","after":"3"}"#,
-        r#"{"type":"sw.resume","after":null}"#,
-        r#"{"type":"sw.resume","after":9007199254740992}"#,
-        r#"{"type":"sw.resume","after":1,"after":2}"#,
-        r#"{"type":"sw.resume","type":"sw.resume","after":1}"#,
-        r#"{"type":"x","type":"sw.resume","after":1}"#,
-        r#"{"type":"sw.resume","id":1}"#,
-    ] {
-        assert_eq!(classify(bad, KA), Frame::BadResume, "{bad}");
-    }
-    for bad in [
-        r#"{"type":"sw.ack"}"#,
-        r#"{"type":"sw.ack","id":-2}"#,
-        r#"{"type":"sw.ack","id":true}"#,
-        r#"{"type":"sw.ack","id":1,"id":1}"#,
-        r#"{"type":"sw.ack","after":1}"#,
-    ] {
-        assert_eq!(classify(bad, KA), Frame::BadAck, "{bad}");
-    }
-    // sw.msg wins over the others when a frame names several types.
-    assert_eq!(
-        classify(r#"{"type":"sw.ack","type":"sw.msg","id":1}"#, KA),
-        Frame::BadReliable
-    );
-}
-
-#[test]
 fn dedup() {
     assert!(should_deliver(0, None));
     assert!(should_deliver(1, None));
