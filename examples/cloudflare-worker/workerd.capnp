@@ -1,19 +1,29 @@
 # Runs the built Worker locally under workerd (npm's `workerd`, the version in
-# the root package.json), with the Room Durable Objects stored in memory.
+# the root package.json), with the Room Durable Objects stored on disk in the
+# directory given as `rooms` (it must exist):
 #
 #   ./build.sh build      # builds build/ (worker-build --release)
-#   node_modules/.bin/workerd serve examples/cloudflare-worker/workerd.capnp
+#   mkdir -p target/rooms
+#   node_modules/.bin/workerd serve examples/cloudflare-worker/workerd.capnp \
+#     --directory-path rooms=target/rooms
 #
-# listens on 127.0.0.1:8787. The end-to-end tests pick a free port instead:
+# listens on 127.0.0.1:8787. The end-to-end tests pick a free port and a
+# fresh directory instead:
 #
-#   workerd serve workerd.capnp --socket-addr http=127.0.0.1:0 --control-fd 3
+#   workerd serve workerd.capnp --socket-addr http=127.0.0.1:0 --control-fd 3 \
+#     --directory-path rooms=<a temporary directory>
 #
 # and read {"event":"listen","socket":"http","port":N} from fd 3.
 
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
+  services = [
+    (name = "main", worker = .worker),
+    # Where the rooms' storage lives: no path here, so it must be given with
+    # --directory-path rooms=<dir> (a relative one is from workerd's cwd).
+    (name = "rooms", disk = (writable = true)),
+  ],
   sockets = [(name = "http", address = "127.0.0.1:8787", http = (), service = "main")],
 );
 
@@ -38,10 +48,11 @@ const worker :Workerd.Worker = (
     # only uses the key-value API, which both kinds of storage have).
     (className = "Room", uniqueKey = "sw-websocket-cloudflare-worker-room", enableSql = true),
   ],
-  # In memory, and only for an object's life: workerd gives each object an
-  # empty cache that is never written out, so an object evicted after 10 s
-  # without events (hibernating sockets do not count) starts again with empty
-  # storage. Socket attachments and the keepalive auto-response survive that;
-  # the per-client dedup state does not (on Cloudflare, storage is durable).
-  durableObjectStorage = (inMemory = void),
+  # On disk, as on Cloudflare: one SQLite file per object under
+  # <dir>/sw-websocket-cloudflare-worker-room/. An object that workerd evicts
+  # (10 s after its last event; hibernating sockets do not count), or a
+  # workerd that is stopped and started again on the same directory, finds
+  # its inbound log and per-client state as it left them. (With
+  # `inMemory = void` instead, an evicted object starts with empty storage.)
+  durableObjectStorage = (localDisk = "rooms"),
 );

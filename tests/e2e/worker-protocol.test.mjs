@@ -225,15 +225,28 @@ test('a malformed sw.msg closes the socket with 1008 "bad sw.msg" and is not del
 test('a room that hibernates: the keepalive is answered while it sleeps, sockets and their state survive', async () => {
   // workerd evicts an object after 10 s without events; sockets accepted with
   // the hibernation API stay open and the keepalive auto-response does not
-  // wake it. (Its in-memory storage does not survive eviction, so the
-  // per-client dedup state is not checked here; see the example's README.)
+  // wake it. Its storage is on disk (workerd.capnp), so the per-client dedup
+  // state survives too.
   const room = unique('sleep');
+  const client = unique('c');
   const a = await Peer.open(room, { name: 'a' });
   const b = await Peer.open(room, { name: 'b' });
   a.sendJson(msg(7, 'seven'));
   assert.equal(await a.next('ack 7'), ack(7));
   assert.equal(await b.next('data 7'), 'seven');
+  let c = await Peer.open(room, { name: 'c', client });
+  c.sendJson(msg(3, 'three'));
+  assert.equal(await c.next('ack 3'), ack(3));
+  assert.equal(await a.next('data 3'), 'three');
+  assert.equal(await b.next('data 3'), 'three');
+  await c.close();
   await sleep(11_000);
+  // The client's highest delivered id is in storage: its resend is acked
+  // and not delivered again.
+  c = await Peer.open(room, { name: 'c again', client });
+  c.sendJson(msg(3, 'three', true));
+  assert.equal(await c.next('ack of the resent 3'), ack(3));
+  await c.close();
   a.send('keep alive');
   assert.equal(await a.next('the keepalive reply from the sleeping room'), 'pong');
   // The connection's dedup state is in its attachment.
@@ -245,6 +258,7 @@ test('a room that hibernates: the keepalive is answered while it sleeps, sockets
   b.send('still here');
   assert.equal(await a.next('b text after the sleep'), 'still here');
   await b.quiet('the sender is still told apart after the sleep');
+  await a.quiet('the resent 3 was not delivered');
   await a.close();
   await b.close();
 });

@@ -1,11 +1,14 @@
 // Runs the Cloudflare Worker example (examples/cloudflare-worker, built by
-// ./build.sh build) under npm's workerd on a free loopback port.
+// ./build.sh build) under npm's workerd on a free loopback port, with the
+// rooms' storage on disk; and helpers for its inbound mode's tests.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,13 +17,22 @@ export const EXAMPLE_DIR = join(ROOT, 'examples', 'cloudflare-worker');
 const WORKERD = join(ROOT, 'node_modules', '.bin', 'workerd');
 const BUILT = ['build/worker/shim.mjs', 'build/index.js', 'build/index_bg.wasm'];
 
+/** A new empty directory for the rooms' storage (workerd's `rooms` disk). */
+export function newStorageDir() {
+  return mkdtempSync(join(tmpdir(), 'sw-websocket-rooms-'));
+}
+
 /**
  * Starts workerd with examples/cloudflare-worker/workerd.capnp. Resolves to
- * `{url, httpUrl, port, startMs, stop()}`: `url` is `ws://127.0.0.1:PORT`,
- * `startMs` the time from spawn to its listen event, and `stop()` sends
- * SIGTERM and resolves once it exited (SIGKILL after 5 s).
+ * `{url, httpUrl, port, pid, storageDir, startMs, stop()}`: `url` is
+ * `ws://127.0.0.1:PORT`, `startMs` the time from spawn to its listen event,
+ * and `stop()` sends SIGTERM (or `stop({signal})`) and resolves once it
+ * exited (SIGKILL after 5 s).
+ * The rooms' storage is on disk in `storageDir`: by default a new temporary
+ * directory that `stop()` removes; one given by the caller (to start workerd
+ * again on the same storage) is left for the caller to remove.
  */
-export async function startWorkerd({ timeoutMs = 10_000 } = {}) {
+export async function startWorkerd({ timeoutMs = 10_000, storageDir } = {}) {
   if (!existsSync(WORKERD)) {
     throw new Error('node_modules/.bin/workerd is missing: run ./build.sh setup (npm ci)');
   }
@@ -31,6 +43,11 @@ export async function startWorkerd({ timeoutMs = 10_000 } = {}) {
         'examples/cloudflare-worker): run ./build.sh build',
     );
   }
+  const ownDir = storageDir === undefined;
+  const dir = ownDir ? newStorageDir() : storageDir;
+  const removeDir = () => {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+  };
   const started = performance.now();
   const child = spawn(
     WORKERD,
@@ -41,6 +58,8 @@ export async function startWorkerd({ timeoutMs = 10_000 } = {}) {
       'http=127.0.0.1:0',
       '--control-fd',
       '3',
+      '--directory-path',
+      `rooms=${dir}`,
     ],
     { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'pipe'] },
   );
@@ -70,8 +89,10 @@ export async function startWorkerd({ timeoutMs = 10_000 } = {}) {
         timeoutMs,
       );
     }),
-  ]).catch((e) => {
+  ]).catch(async (e) => {
     child.kill('SIGKILL');
+    await exit;
+    removeDir();
     throw e;
   }).finally(() => clearTimeout(timer));
   const startMs = performance.now() - started;
@@ -79,14 +100,71 @@ export async function startWorkerd({ timeoutMs = 10_000 } = {}) {
     url: `ws://127.0.0.1:${port}`,
     httpUrl: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
+    storageDir: dir,
     startMs,
-    async stop() {
-      child.kill('SIGTERM'); // nothing, if it already exited
+    async stop({ signal = 'SIGTERM' } = {}) {
+      child.kill(signal); // nothing, if it already exited
       // An unref'd timer: it must not hold the test process for its 5 s.
-      const done = await Promise.race([exit, sleep(5_000, null, { ref: false })]);
-      if (done) return done;
-      child.kill('SIGKILL');
-      return exit;
+      let done = await Promise.race([exit, sleep(5_000, null, { ref: false })]);
+      if (!done) {
+        child.kill('SIGKILL');
+        done = await exit;
+      }
+      removeDir();
+      return done;
     },
   };
+}
+
+// The inbound mode's frames and peers, for worker-inbound*.test.mjs.
+
+/** A name no other test uses (rooms and client ids outlive a test in workerd). */
+export const unique = (prefix) => `${prefix}-${randomBytes(6).toString('hex')}`;
+
+/**
+ * Opens `/ws/<room>[?client=<client>]` on the workerd at `base` (ws://...):
+ * a Peer (peer.mjs, imported here only when used: it loads the browser
+ * harness).
+ */
+export async function joinPeer(base, room, { client, name = client ?? room } = {}) {
+  const { Peer } = await import('./peer.mjs');
+  const { openSocket } = await import('./room.mjs');
+  const query = client === undefined ? '' : `?client=${client}`;
+  return new Peer(await openSocket(`${base}/ws/${room}${query}`, { name }), name);
+}
+
+/** The frames of the inbound mode, as objects. */
+export const inbound = {
+  resume: (after) => ({ type: 'sw.resume', after }),
+  ack: (id) => ({ type: 'sw.ack', id }),
+  msg: (id, data, dup = false) => (dup ? { type: 'sw.msg', id, dup: true, data } : { type: 'sw.msg', id, data }),
+  gap: (after, next) => ({ type: 'sw.gap', after, next }),
+};
+
+/** The next `n` messages of a Peer, parsed as JSON (each must be a text). */
+export async function nextFrames(peer, n, what, ms) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const text = await peer.next(`${what} (${i + 1} of ${n})`, ms);
+    if (typeof text !== 'string') throw new Error(`${peer.name}: ${what}: a binary message`);
+    out.push(JSON.parse(text));
+  }
+  return out;
+}
+
+/**
+ * Sends `texts` from `sender` and waits until `witness`, a resumed peer, got
+ * each as `sw.msg`, in order: they are in the log then. Resolves to their ids
+ * (consecutive).
+ */
+export async function post(sender, witness, texts) {
+  for (const text of texts) sender.send(text);
+  const got = await nextFrames(witness, texts.length, 'a posted message');
+  const ids = got.map((f) => f.id);
+  const expected = texts.map((data, i) => inbound.msg(ids[0] + i, data));
+  if (JSON.stringify(got) !== JSON.stringify(expected)) {
+    throw new Error(`${witness.name} got ${JSON.stringify(got)}, not ${JSON.stringify(expected)}`);
+  }
+  return ids;
 }

@@ -4,7 +4,9 @@
 //! - [`route`]: what the Worker does with a request (404, 400, 426, or the
 //!   upgrade forwarded to a room's Durable Object).
 //! - [`classify`]: what a text frame is: the keepalive, a reliable frame
-//!   (`sw.msg`), a malformed reliable frame, an auth frame, or an app message.
+//!   (`sw.msg`), an inbound-mode frame (`sw.resume`, `sw.ack`; see
+//!   [`crate::inbound`]), a malformed one of these, an auth frame, or an app
+//!   message.
 //! - [`should_deliver`] and [`ack`]: the reliable-mode dedup and answer.
 //! - [`close_reply`]: the code that answers a client's close.
 //!
@@ -23,6 +25,9 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
+mod routing;
+pub use routing::*;
+
 /// The keepalive text the client library sends by default (`keepaliveMessage`).
 pub const DEFAULT_KEEPALIVE_MESSAGE: &str = "keep alive";
 /// What the server answers to it by default (the client's `heartbeatReply`).
@@ -35,119 +40,14 @@ pub const DEFAULT_KEEPALIVE_REPLY: &str = "pong";
 pub const BAD_FRAME_CODE: u16 = 1008;
 /// The close reason for a malformed `sw.msg` frame.
 pub const BAD_FRAME_REASON: &str = "bad sw.msg";
+/// The close reason for a malformed `sw.resume` frame (code [`BAD_FRAME_CODE`]).
+pub const BAD_RESUME_REASON: &str = "bad sw.resume";
+/// The close reason for a malformed `sw.ack` frame (code [`BAD_FRAME_CODE`]).
+pub const BAD_ACK_REASON: &str = "bad sw.ack";
 
 /// The largest reliable id: `Number.MAX_SAFE_INTEGER`, the largest integer a
 /// JS peer counts exactly (and the largest the runtime stores as a number).
 pub const MAX_ID: u64 = (1 << 53) - 1;
-
-/// The longest client id or room name.
-pub const MAX_NAME_LEN: usize = 64;
-
-/// The body of the answer to a plain (not upgrade) request on `/ws/<room>`.
-pub const UPGRADE_REQUIRED_BODY: &str = "Expected Upgrade: websocket";
-/// The body of the answer to an unknown path.
-pub const NOT_FOUND_BODY: &str = "Not Found";
-/// The body of the answer to a bad `client` query parameter.
-pub const BAD_CLIENT_BODY: &str = "Bad client id: 1 to 64 characters of A-Z a-z 0-9 _ -";
-
-/// A request the Worker answers itself instead of upgrading it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// 404: not `/ws/<room>`.
-    NotFound,
-    /// 400: a `client` query parameter that is not a valid id, or more than one.
-    BadClient,
-    /// 426: `/ws/<room>` without `Upgrade: websocket`.
-    UpgradeRequired,
-}
-
-impl Refusal {
-    /// The HTTP status.
-    pub fn status(self) -> u16 {
-        match self {
-            Refusal::NotFound => 404,
-            Refusal::BadClient => 400,
-            Refusal::UpgradeRequired => 426,
-        }
-    }
-
-    /// The text body.
-    pub fn body(self) -> &'static str {
-        match self {
-            Refusal::NotFound => NOT_FOUND_BODY,
-            Refusal::BadClient => BAD_CLIENT_BODY,
-            Refusal::UpgradeRequired => UPGRADE_REQUIRED_BODY,
-        }
-    }
-}
-
-/// A WebSocket upgrade to forward to a room's Durable Object.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Upgrade<'a> {
-    /// The room name, the Durable Object's name.
-    pub room: &'a str,
-    /// The client id, if the query has one.
-    pub client: Option<&'a str>,
-}
-
-/// Decides what to do with a request from its path, its query (without the
-/// `?`) and its `Upgrade` header. The path is checked first, then the client
-/// id, then the upgrade, so a plain GET shows each refusal.
-pub fn route<'a>(
-    path: &'a str,
-    query: Option<&'a str>,
-    upgrade: Option<&str>,
-) -> Result<Upgrade<'a>, Refusal> {
-    let room = match path.strip_prefix("/ws/") {
-        Some(room) if valid_name(room) => room,
-        _ => return Err(Refusal::NotFound),
-    };
-    let client = client_param(query.unwrap_or("")).map_err(|BadClient| Refusal::BadClient)?;
-    if !is_websocket_upgrade(upgrade) {
-        return Err(Refusal::UpgradeRequired);
-    }
-    Ok(Upgrade { room, client })
-}
-
-/// A room name or client id: 1 to 64 characters of `A-Z a-z 0-9 _ -`.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= MAX_NAME_LEN
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// A bad `client` query parameter.
-#[derive(Debug, PartialEq, Eq)]
-pub struct BadClient;
-
-/// The `client` parameter of a raw query string. Its value is taken as it is:
-/// a valid id needs no escapes, so one with `%` or `+` is refused. Given twice,
-/// it is refused too (which one would the client mean?).
-pub fn client_param(query: &str) -> Result<Option<&str>, BadClient> {
-    let mut found = None;
-    for pair in query.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if key != "client" {
-            continue;
-        }
-        if found.is_some() || !valid_name(value) {
-            return Err(BadClient);
-        }
-        found = Some(value);
-    }
-    Ok(found)
-}
-
-/// Whether an `Upgrade` header asks for a WebSocket (a list may name several
-/// protocols; names are case-insensitive).
-pub fn is_websocket_upgrade(header: Option<&str>) -> bool {
-    header.is_some_and(|h| {
-        h.split(',')
-            .any(|token| token.trim().eq_ignore_ascii_case("websocket"))
-    })
-}
 
 /// What a text frame from a client is.
 #[derive(Debug, PartialEq, Eq)]
@@ -163,7 +63,20 @@ pub enum Frame<'a> {
     /// `{"type":"sw.auth",...}`, the client's token when it authenticates by
     /// message: never broadcast (this example checks no token).
     Auth,
-    /// Anything else: broadcast as it is.
+    /// `{"type":"sw.resume","after":N}` (inbound mode, see [`crate::inbound`]):
+    /// the client handled every room message up to `N`.
+    Resume(u64),
+    /// `{"type":"sw.ack","id":N}` (inbound mode): cumulative, every room
+    /// message up to `N` handled.
+    Ack(u64),
+    /// A JSON object of type `sw.resume` without a valid `after` (an integer
+    /// from 0 to [`MAX_ID`], once), or with `type` twice: closed with
+    /// [`BAD_FRAME_CODE`] and [`BAD_RESUME_REASON`].
+    BadResume,
+    /// The same for `sw.ack` and its `id`: [`BAD_ACK_REASON`].
+    BadAck,
+    /// Anything else: an app message, broadcast as it is to the sockets that
+    /// did not resume, and logged for those that did ([`crate::inbound`]).
     App,
 }
 
@@ -178,6 +91,9 @@ pub struct Reliable<'a> {
     /// a JSON string, else its JSON text as the client wrote it (`null` when
     /// there is no `data`).
     pub payload: Cow<'a, str>,
+    /// `data` as the JSON text the client wrote (`null` when there is none):
+    /// what the room's inbound log keeps.
+    pub data: &'a str,
 }
 
 /// Classifies a text frame; `keepalive` is the keepalive text (empty: none).
@@ -211,26 +127,49 @@ pub fn classify<'a>(text: &'a str, keepalive: &str) -> Frame<'a> {
     if is("sw.auth") {
         return Frame::Auth;
     }
+    for (name, field, frame, bad) in [
+        (
+            "sw.resume",
+            "after",
+            Frame::Resume as fn(u64) -> Frame<'a>,
+            Frame::BadResume,
+        ),
+        ("sw.ack", "id", Frame::Ack, Frame::BadAck),
+    ] {
+        if is(name) {
+            if types.len() != 1 {
+                return bad;
+            }
+            return id_field(&fields, field).map_or(bad, frame);
+        }
+    }
     Frame::App
+}
+
+/// Field `name` of an object, if it is there exactly once (`Err`: twice).
+fn one<'a>(fields: &[(String, &'a RawValue)], name: &str) -> Result<Option<&'a RawValue>, ()> {
+    let mut found = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| *v);
+    match (found.next(), found.next()) {
+        (first, None) => Ok(first),
+        (_, Some(_)) => Err(()),
+    }
+}
+
+/// Field `name` as an id: present once, an integer from 0 to [`MAX_ID`].
+fn id_field(fields: &[(String, &RawValue)], name: &str) -> Option<u64> {
+    let id: u64 = serde_json::from_str(one(fields, name).ok()??.get()).ok()?;
+    (id <= MAX_ID).then_some(id)
 }
 
 /// The fields of a `sw.msg` object, if they are valid.
 fn reliable<'a>(fields: &[(String, &'a RawValue)]) -> Option<Reliable<'a>> {
-    let one = |name: &str| -> Result<Option<&'a RawValue>, ()> {
-        let mut found = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| *v);
-        match (found.next(), found.next()) {
-            (first, None) => Ok(first),
-            (_, Some(_)) => Err(()),
-        }
-    };
-    let id: u64 = serde_json::from_str(one("id").ok()??.get()).ok()?;
-    if id > MAX_ID {
-        return None;
-    }
+    let one = |name: &str| one(fields, name);
+    let id = id_field(fields, "id")?;
     let dup = match one("dup").ok()? {
         Some(raw) => serde_json::from_str::<bool>(raw.get()).ok()?,
         None => false,
     };
+    let data = one("data").ok()?.map_or("null", RawValue::get);
     let payload = match one("data").ok()? {
         None => Cow::Borrowed("null"),
         Some(raw) if raw.get().starts_with('"') => {
@@ -238,7 +177,12 @@ fn reliable<'a>(fields: &[(String, &'a RawValue)]) -> Option<Reliable<'a>> {
         }
         Some(raw) => Cow::Borrowed(raw.get()),
     };
-    Some(Reliable { id, dup, payload })
+    Some(Reliable {
+        id,
+        dup,
+        payload,
+        data,
+    })
 }
 
 /// The members of a JSON object in order, duplicates kept, values unparsed.
@@ -289,6 +233,23 @@ pub struct Attachment {
     pub client: Option<String>,
     /// Without a client id: the highest id delivered on this connection.
     pub highest: Option<u64>,
+    /// A random name of this connection, given at the upgrade: in the inbound
+    /// log, it marks the messages this connection sent when it has no client
+    /// id. Empty for a socket accepted by an older version.
+    #[serde(default)]
+    pub conn: String,
+    /// It sent `sw.resume`: it gets the room's messages as `sw.msg` frames.
+    #[serde(default)]
+    pub resumed: bool,
+    /// The highest inbound id it acked. With a client id, the room also
+    /// writes it to storage ([`crate::inbound::Reader`]), for all its sockets
+    /// at once at most every [`crate::inbound::ACK_WRITE_MS`], and when the
+    /// socket resumes or closes.
+    #[serde(default)]
+    pub acked: u64,
+    /// The ack last written to storage for this socket.
+    #[serde(default)]
+    pub ack_stored: u64,
 }
 
 /// The code of the close frame that answers a client's close with `code`: the
@@ -303,260 +264,4 @@ pub fn close_reply(code: u16) -> u16 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const KA: &str = DEFAULT_KEEPALIVE_MESSAGE;
-
-    fn rel(id: u64, dup: bool, payload: &str) -> Frame<'_> {
-        Frame::Reliable(Reliable {
-            id,
-            dup,
-            payload: Cow::Borrowed(payload),
-        })
-    }
-
-    #[test]
-    fn routes() {
-        let ws = Some("websocket");
-        let up = |room, client| Ok(Upgrade { room, client });
-        assert_eq!(route("/ws/room-1", None, ws), up("room-1", None));
-        assert_eq!(
-            route("/ws/a", Some("x=1&client=c_9-Z&y"), Some("WebSocket")),
-            up("a", Some("c_9-Z"))
-        );
-        assert_eq!(route("/ws/a", None, None), Err(Refusal::UpgradeRequired));
-        assert_eq!(
-            route("/ws/a", None, Some("h2c")),
-            Err(Refusal::UpgradeRequired)
-        );
-        assert_eq!(route("/ws/a", None, Some("h2c, websocket")), up("a", None));
-        for path in [
-            "/",
-            "/ws",
-            "/ws/",
-            "/ws/a/b",
-            "/ws/a%20b",
-            "/wss/a",
-            "/x/ws/a",
-        ] {
-            assert_eq!(route(path, None, ws), Err(Refusal::NotFound), "{path}");
-        }
-        let long = format!("/ws/{}", "r".repeat(65));
-        assert_eq!(route(&long, None, ws), Err(Refusal::NotFound));
-        // The path first, then the client, then the upgrade.
-        assert_eq!(
-            route("/nope", Some("client=%"), None),
-            Err(Refusal::NotFound)
-        );
-        assert_eq!(
-            route("/ws/a", Some("client=%"), None),
-            Err(Refusal::BadClient)
-        );
-        assert_eq!(
-            route("/ws/a", Some("client=%"), ws),
-            Err(Refusal::BadClient)
-        );
-        assert_eq!(
-            route("/ws/a", Some("client=ok"), None),
-            Err(Refusal::UpgradeRequired)
-        );
-    }
-
-    #[test]
-    fn refusals() {
-        assert_eq!(Refusal::NotFound.status(), 404);
-        assert_eq!(Refusal::NotFound.body(), "Not Found");
-        assert_eq!(Refusal::BadClient.status(), 400);
-        assert_eq!(Refusal::UpgradeRequired.status(), 426);
-        assert_eq!(
-            Refusal::UpgradeRequired.body(),
-            "Expected Upgrade: websocket"
-        );
-    }
-
-    #[test]
-    fn client_ids() {
-        assert_eq!(client_param(""), Ok(None));
-        assert_eq!(client_param("a=1&b"), Ok(None));
-        assert_eq!(client_param("client=abc"), Ok(Some("abc")));
-        assert_eq!(
-            client_param(&format!("client={}", "x".repeat(64))),
-            Ok(Some("x".repeat(64).as_str()))
-        );
-        for bad in [
-            "client",
-            "client=",
-            "client=a%41",
-            "client=a+b",
-            "client=a.b",
-            "client=é",
-            "client=a&client=a",
-            "client=a&client=b",
-        ] {
-            assert_eq!(client_param(bad), Err(BadClient), "{bad}");
-        }
-        assert_eq!(
-            client_param(&format!("client={}", "x".repeat(65))),
-            Err(BadClient)
-        );
-        // Only the exact key counts.
-        assert_eq!(client_param("clients=%&Client=%"), Ok(None));
-    }
-
-    #[test]
-    fn keepalive() {
-        assert_eq!(classify("keep alive", KA), Frame::Keepalive);
-        assert_eq!(classify("keep alive ", KA), Frame::App);
-        assert_eq!(classify("ping", "ping"), Frame::Keepalive);
-        assert_eq!(classify("keep alive", "ping"), Frame::App);
-        // No keepalive text: nothing is one, not even the empty message.
-        assert_eq!(classify("", ""), Frame::App);
-    }
-
-    #[test]
-    fn reliable_frames() {
-        assert_eq!(
-            classify(r#"{"type":"sw.msg","id":7,"dup":false,"data":"hi"}"#, KA),
-            rel(7, false, "hi")
-        );
-        assert_eq!(
-            classify(
-                r#"{"type":"sw.msg","id":8,"dup":true,"data":{"b":1,"a":[2]}}"#,
-                KA
-            ),
-            rel(8, true, r#"{"b":1,"a":[2]}"#)
-        );
-        // Escapes in a string are decoded; other data keeps the client's text.
-        assert_eq!(
-            classify(r#"{"type":"sw.msg","id":1,"data":"a\"b\u00e9\n"}"#, KA),
-            rel(1, false, "a\"bé\n")
-        );
-        assert_eq!(
-            classify(
-                r#" { "data" : [1, 2] , "id" : 0 , "type" : "sw.msg" } "#,
-                KA
-            ),
-            rel(0, false, "[1, 2]")
-        );
-        assert_eq!(
-            classify(
-                "{\"type\": \"sw.msg\",\n \"id\": 6,\t\"data\":  \"hi\" }",
-                KA
-            ),
-            rel(6, false, "hi")
-        );
-        assert_eq!(
-            classify(r#"{"type":"sw.msg","id":3}"#, KA),
-            rel(3, false, "null")
-        );
-        assert_eq!(
-            classify(r#"{"type":"sw.msg","id":3,"data":null}"#, KA),
-            rel(3, false, "null")
-        );
-        assert_eq!(
-            classify(r#"{"type":"sw.msg","id":9007199254740991,"data":1}"#, KA),
-            rel(MAX_ID, false, "1")
-        );
-        // An escaped type name is still the type.
-        assert_eq!(
-            classify(r#"{"type":"sw\u002emsg","id":2,"data":true}"#, KA),
-            rel(2, false, "true")
-        );
-        // Unknown fields are ignored.
-        assert_eq!(
-            classify(r#"{"type":"sw.msg","id":4,"data":5,"extra":{}}"#, KA),
-            rel(4, false, "5")
-        );
-    }
-
-    #[test]
-    fn bad_reliable_frames() {
-        for bad in [
-            r#"{"type":"sw.msg"}"#,
-            r#"{"type":"sw.msg","data":1}"#,
-            r#"{"type":"sw.msg","id":"1","data":1}"#,
-            r#"{"type":"sw.msg","id":1.5,"data":1}"#,
-            r#"{"type":"sw.msg","id":1.0,"data":1}"#,
-            r#"{"type":"sw.msg","id":-1,"data":1}"#,
-            r#"{"type":"sw.msg","id":9007199254740992,"data":1}"#,
-            r#"{"type":"sw.msg","id":18446744073709551616,"data":1}"#,
-            r#"{"type":"sw.msg","id":null,"data":1}"#,
-            r#"{"type":"sw.msg","id":1,"dup":"yes","data":1}"#,
-            r#"{"type":"sw.msg","id":1,"id":2,"data":1}"#,
-            r#"{"type":"sw.msg","id":1,"data":1,"data":2}"#,
-            r#"{"type":"sw.msg","type":"sw.msg","id":1}"#,
-            r#"{"type":"other","type":"sw.msg","id":1}"#,
-        ] {
-            assert_eq!(classify(bad, KA), Frame::BadReliable, "{bad}");
-        }
-    }
-
-    #[test]
-    fn app_and_auth_frames() {
-        for app in [
-            "hello",
-            "",
-            "{",
-            "{not json",
-            r#"{"type":"sw.msg","id":1"#,
-            r#"["sw.msg",1]"#,
-            r#""sw.msg""#,
-            r#"{"type":"chat","id":1}"#,
-            r#"{"type":"sw.ack","id":1}"#,
-            r#"{"kind":"sw.msg","id":1}"#,
-            r#"{"type":1}"#,
-            "{}",
-        ] {
-            assert_eq!(classify(app, KA), Frame::App, "{app}");
-        }
-        assert_eq!(
-            classify(r#"{"type":"sw.auth","token":"secret"}"#, KA),
-            Frame::Auth
-        );
-    }
-
-    #[test]
-    fn dedup() {
-        assert!(should_deliver(0, None));
-        assert!(should_deliver(1, None));
-        assert!(should_deliver(6, Some(5)));
-        assert!(!should_deliver(5, Some(5)));
-        assert!(!should_deliver(1, Some(5)));
-
-        // A connection: 1..=3 delivered, then a reconnect resends 2 and 3 as
-        // duplicates and goes on with 4.
-        let mut highest = None;
-        let mut delivered = Vec::new();
-        for id in [1, 2, 3, 2, 3, 4] {
-            // A delivered id is the new highest (should_deliver: above it).
-            if should_deliver(id, highest) {
-                delivered.push(id);
-                highest = Some(id);
-            }
-        }
-        assert_eq!(delivered, [1, 2, 3, 4]);
-    }
-
-    #[test]
-    fn acks_keys_and_closes() {
-        assert_eq!(ack(42), r#"{"type":"sw.ack","id":42}"#);
-        assert_eq!(client_key("abc"), "client:abc");
-        assert_eq!(close_reply(1000), 1000);
-        assert_eq!(close_reply(1001), 1001);
-        assert_eq!(close_reply(4321), 4321);
-        for reserved in [0, 999, 1005, 1006, 1015, 5000, u16::MAX] {
-            assert_eq!(close_reply(reserved), 1000, "{reserved}");
-        }
-    }
-
-    #[test]
-    fn attachment_round_trip() {
-        let a = Attachment {
-            client: Some("c".into()),
-            highest: Some(9),
-        };
-        let json = serde_json::to_string(&a).unwrap_or_default();
-        assert_eq!(serde_json::from_str::<Attachment>(&json).ok(), Some(a));
-    }
-}
+mod tests;

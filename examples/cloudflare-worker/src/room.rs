@@ -1,15 +1,22 @@
 //! The room: a Durable Object holding the room's WebSockets through the
 //! hibernation API. It may be evicted from memory between messages while the
 //! sockets stay open, so nothing lives only in its fields: each socket's state
-//! is in its attachment, each client's dedup state in storage, and the
-//! keepalive auto-response is set again by every constructor.
+//! is in its attachment, each client's dedup state and the room's inbound log
+//! in storage, and the keepalive auto-response is set again by every
+//! constructor. The inbound mode's side is in `room/log.rs` and
+//! `room/acks.rs`.
 
 use crate::entry::refuse;
+use crate::inbound;
 use crate::protocol::{self, Attachment, Frame, Reliable};
+use std::cell::Cell;
 use worker::{
-    console_error, durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
-    WebSocketIncomingMessage, WebSocketPair, WebSocketRequestResponsePair,
+    console_error, durable_object, js_sys, DurableObject, Env, Request, Response, Result, State,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair, WebSocketRequestResponsePair,
 };
+
+mod acks;
+mod log;
 
 #[durable_object(websocket)]
 pub struct Room {
@@ -18,6 +25,9 @@ pub struct Room {
     keepalive: String,
     /// Its answer (`KEEPALIVE_REPLY`; empty: none).
     reply: String,
+    /// When this object last wrote its sockets' acks (0: not yet). Only a
+    /// pace: a new object writes at the first ack.
+    acks_written_ms: Cell<f64>,
 }
 
 /// A `[vars]` string, or `default` when it is not set.
@@ -27,10 +37,10 @@ fn var(env: &Env, name: &str, default: &str) -> String {
         .unwrap_or_else(|_| default.to_owned())
 }
 
-/// What a broadcast sends.
-enum Outgoing<'a> {
-    Text(&'a str),
-    Binary(&'a [u8]),
+/// A random name for a connection (a socket's attachment): 16 hex digits.
+fn conn_name() -> String {
+    let half = || (js_sys::Math::random() * 4_294_967_296.0) as u32;
+    format!("{:08x}{:08x}", half(), half())
 }
 
 impl DurableObject for Room {
@@ -54,6 +64,7 @@ impl DurableObject for Room {
             state,
             keepalive,
             reply,
+            acks_written_ms: Cell::new(0.0),
         }
     }
 
@@ -68,7 +79,8 @@ impl DurableObject for Room {
         let pair = WebSocketPair::new()?;
         pair.server.serialize_attachment(Attachment {
             client,
-            highest: None,
+            conn: conn_name(),
+            ..Attachment::default()
         })?;
         self.state.as_raw().accept_websocket(pair.server.as_ref())?;
         Response::from_websocket(pair.client)
@@ -81,7 +93,11 @@ impl DurableObject for Room {
     ) -> Result<()> {
         let text = match message {
             WebSocketIncomingMessage::Binary(bytes) => {
-                self.broadcast(&ws, Outgoing::Binary(&bytes));
+                // Not logged: to every other socket as it is, resumed or not.
+                for socket in self.others(&ws) {
+                    // A socket that is closing refuses; the others still get it.
+                    let _ = socket.send_with_bytes(&bytes);
+                }
                 return Ok(());
             }
             WebSocketIncomingMessage::String(text) => text,
@@ -91,16 +107,14 @@ impl DurableObject for Room {
             // the same way (a client with `heartbeatReply` waits for it).
             Frame::Keepalive if self.reply.is_empty() => Ok(()),
             Frame::Keepalive => ws.send_with_str(&self.reply),
-            Frame::App => {
-                self.broadcast(&ws, Outgoing::Text(&text));
-                Ok(())
-            }
+            Frame::App => self.publish(&ws, &text, &inbound::text_data(&text)).await,
             Frame::Auth => Ok(()),
-            Frame::BadReliable => ws.close(
-                Some(protocol::BAD_FRAME_CODE),
-                Some(protocol::BAD_FRAME_REASON),
-            ),
+            Frame::BadReliable => bad(&ws, protocol::BAD_FRAME_REASON),
+            Frame::BadResume => bad(&ws, protocol::BAD_RESUME_REASON),
+            Frame::BadAck => bad(&ws, protocol::BAD_ACK_REASON),
             Frame::Reliable(frame) => self.reliable(&ws, frame).await,
+            Frame::Resume(after) => self.resume(&ws, after).await,
+            Frame::Ack(id) => self.ack(&ws, id).await,
         }
     }
 
@@ -116,36 +130,37 @@ impl DurableObject for Room {
         let code = u16::try_from(code).map_or(1000, protocol::close_reply);
         // Failing means the socket is already closed: nothing left to do.
         let _ = ws.close(Some(code), Some(""));
-        Ok(())
+        self.left(&ws).await
     }
 
-    async fn websocket_error(&self, _ws: WebSocket, error: worker::Error) -> Result<()> {
+    async fn websocket_error(&self, ws: WebSocket, error: worker::Error) -> Result<()> {
         console_error!("websocket error: {error}");
-        Ok(())
+        self.left(&ws).await
     }
 }
 
+/// Closes a socket that sent a malformed protocol frame.
+fn bad(ws: &WebSocket, reason: &str) -> Result<()> {
+    ws.close(Some(protocol::BAD_FRAME_CODE), Some(reason))
+}
+
 impl Room {
-    /// Sends to every socket of the room but `from`.
-    fn broadcast(&self, from: &WebSocket, message: Outgoing) {
-        let sockets = match self.state.as_raw().get_websockets() {
-            Ok(sockets) => sockets,
+    /// Every socket of the room.
+    fn sockets(&self) -> Vec<WebSocket> {
+        match self.state.as_raw().get_websockets() {
+            Ok(sockets) => sockets.into_iter().map(WebSocket::from).collect(),
             Err(e) => {
                 console_error!("getWebSockets failed: {e:?}");
-                return;
+                Vec::new()
             }
-        };
-        for socket in sockets {
-            if &socket == from.as_ref() {
-                continue;
-            }
-            let socket = WebSocket::from(socket);
-            // A socket that is closing refuses; the others still get it.
-            let _ = match message {
-                Outgoing::Text(text) => socket.send_with_str(text),
-                Outgoing::Binary(bytes) => socket.send_with_bytes(bytes),
-            };
         }
+    }
+
+    /// Every socket of the room but `from`.
+    fn others(&self, from: &WebSocket) -> Vec<WebSocket> {
+        let mut sockets = self.sockets();
+        sockets.retain(|socket| socket.as_ref() != from.as_ref());
+        sockets
     }
 
     /// Delivers a reliable frame unless it was delivered before, then acks it.
@@ -158,11 +173,11 @@ impl Room {
             None => attachment.highest,
         };
         if protocol::should_deliver(frame.id, highest) {
-            // Delivered before it is recorded: if the object fails in
-            // between, the resend is delivered again (at least once), never
-            // lost. The ack waits for the record (an error skips it, so the
-            // client resends).
-            self.broadcast(ws, Outgoing::Text(&frame.payload));
+            // Delivered (and logged) before it is recorded: if the object
+            // fails in between, the resend is delivered again (at least
+            // once), never lost. The ack waits for the record (an error
+            // skips it, so the client resends).
+            self.publish(ws, &frame.payload, frame.data).await?;
             // Delivered: above the highest so far, so it is the new highest.
             let highest = frame.id;
             match &key {
