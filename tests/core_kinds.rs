@@ -63,7 +63,9 @@ fn kinds_have_one_name_each() {
 
 #[test]
 fn a_stored_outbox_restores_with_its_kinds_and_stores_the_same() {
-    let stored: Snapshot = from_json(STORED_BEFORE).expect("the stored layout");
+    // Read as the shell reads it: layout 2, migrated to the current one.
+    let value: serde_json::Value = serde_json::from_str(STORED_BEFORE).expect("json");
+    let stored: Snapshot = stored(&value).expect("the stored layout");
     let mut conn = Connection::new();
     conn.restore(Timestamp(1000), stored.clone(), None)
         .expect("restores");

@@ -1,8 +1,7 @@
 //! The connection state machine: `handle_*` in, `poll_*` out, time passed in.
-//! Sending lives in `sending.rs`, receiving in `receive.rs`, the transitions
-//! in `lifecycle.rs`, persistence in `persist.rs`, what a worker start finds
-//! in storage in `resume.rs` and `restore.rs`. Its fields are the core's
-//! own: the shell sees only the methods.
+//! Sending is in `sending.rs`, receiving in `receive.rs` and `inbound.rs`,
+//! transitions in `lifecycle.rs`, persistence in `persist.rs`, a worker
+//! start in `resume.rs` and `restore.rs`. Its fields are the core's own.
 
 use crate::core::backoff::Rng;
 use crate::core::ids::Ids;

@@ -1,5 +1,5 @@
 //! Bytes as a stored snapshot: JSON decoded by the decoder the shell ships
-//! (`Snapshot::from_stored`: `version` 1 migrated, 2 read, anything else
+//! (`Snapshot::from_stored`: `version` 1 and 2 migrated, 3 read, anything else
 //! refused), then restored into a fresh connection.
 //!
 //! Invariants (the name is in the panic message):
