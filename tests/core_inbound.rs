@@ -76,6 +76,11 @@ fn one_at_a_time_in_order_acked_only_after_the_position_is_stored() {
     written(&mut conn, Timestamp(32));
     assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":3}"#]);
     assert_eq!(conn.status().inbound_handled, 3);
+    assert_eq!(
+        conn.status().counters.received,
+        3,
+        "each handed over counts as received"
+    );
 }
 
 #[test]

@@ -101,6 +101,7 @@ impl Connection {
                     self.inbound.running = Some(id);
                     let timeout = self.config.handler_timeout;
                     self.timers.set(Timer::Handler, now + timeout);
+                    self.count_received(now);
                     self.events.push_back(Event::Inbound { id, dup, data });
                 }
                 Item::Gap { after, next } => {

@@ -65,7 +65,7 @@ impl Connection {
         true
     }
 
-    fn count_received(&mut self, now: Timestamp) {
+    pub(super) fn count_received(&mut self, now: Timestamp) {
         self.counters.received += 1;
         self.lazy_persist(now);
     }
