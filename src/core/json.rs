@@ -39,32 +39,17 @@ pub(crate) enum Scalar {
 
 /// Reads a flat JSON object (`{"k": scalar, ...}`, no nesting); `None` if it is not one.
 pub(crate) fn flat_object(text: &str) -> Option<Vec<(String, Scalar)>> {
-    let mut p = Parser {
-        s: text.trim().as_bytes(),
-        i: 0,
-    };
-    p.eat(b'{')?;
-    let mut fields = Vec::new();
-    p.ws();
-    if p.peek() == Some(b'}') {
-        p.i += 1;
-        return p.done().then_some(fields);
-    }
-    loop {
-        p.ws();
-        let key = p.string()?;
-        p.ws();
-        p.eat(b':')?;
-        p.ws();
-        let value = p.scalar()?;
-        fields.push((key, value));
-        p.ws();
-        match p.next()? {
-            b',' => continue,
-            b'}' => return p.done().then_some(fields),
-            _ => return None,
-        }
-    }
+    raw_object(text)?
+        .into_iter()
+        .map(|(key, raw)| {
+            let mut p = Parser {
+                s: raw.as_bytes(),
+                i: 0,
+            };
+            let value = p.scalar()?;
+            p.done().then_some((key, value))
+        })
+        .collect()
 }
 
 /// Reads a JSON object's top level: each key with its value's JSON text as

@@ -6,23 +6,10 @@
 // the test server. The same class in Chromium: consumer.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { EXTENSION_DIR, startServer, until } from './harness.mjs';
+import { startServer, until } from './harness.mjs';
+import { wasm, worker } from './node-module.mjs';
 
-const PKG = join(EXTENSION_DIR, 'pkg');
-// What a service worker has and Node 20 lacks (Node's WebSocket needs --experimental-websocket).
-globalThis.navigator ??= { onLine: true };
-globalThis.ErrorEvent ??= class ErrorEvent extends Event {
-  constructor(type, init = {}) {
-    super(type);
-    this.error = init.error;
-    this.message = init.message ?? '';
-  }
-};
-const { SwWebSocket } = await import(pathToFileURL(join(PKG, 'worker.js')).href);
-const wasm = readFileSync(join(PKG, 'sw_websocket_bg.wasm'));
+const { SwWebSocket } = worker;
 
 /** A socket kept connected to `url`, in memory. */
 function socketTo(url, options = {}) {

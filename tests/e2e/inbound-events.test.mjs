@@ -5,22 +5,10 @@
 // same in Chromium across worker stops: inbound.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { EXTENSION_DIR, startServer, until } from './harness.mjs';
+import { startServer, until } from './harness.mjs';
+import { wasm, worker } from './node-module.mjs';
 
-const PKG = join(EXTENSION_DIR, 'pkg');
-globalThis.navigator ??= { onLine: true };
-globalThis.ErrorEvent ??= class ErrorEvent extends Event {
-  constructor(type, init = {}) {
-    super(type);
-    this.error = init.error;
-    this.message = init.message ?? '';
-  }
-};
-const { SwWebSocket } = await import(pathToFileURL(join(PKG, 'worker.js')).href);
-const wasm = readFileSync(join(PKG, 'sw_websocket_bg.wasm'));
+const { SwWebSocket } = worker;
 
 test('inbound messages: in order, one at a time, waitUntil, failures and timeouts counted as handled, acked', { timeout: 30_000 }, async (t) => {
   const server = await startServer();
@@ -34,6 +22,7 @@ test('inbound messages: in order, one at a time, waitUntil, failures and timeout
     url: `${server.url}?tag=${tag}`,
     options: { reliableInbound: true, handlerTimeoutMs: 300 },
   });
+  t.after(() => socket.close()); // else it reconnects and keeps the process alive
   const seen = [];
   const errors = [];
   const times = {}; // id -> [start, end of its waitUntil promise]
@@ -77,6 +66,7 @@ test('with the mode off, a server frame reaches the app as text, and no resume i
   const server = await startServer();
   t.after(() => server.stop());
   const socket = new SwWebSocket({ storageKey: 'inbound-off', storageArea: 'none', wasm, url: `${server.url}?tag=off` });
+  t.after(() => socket.close());
   await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
   const texts = [];
   socket.onmessage = (event) => texts.push([event.data, event.id]);
