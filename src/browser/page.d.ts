@@ -1,14 +1,5 @@
 // Types of sw-websocket/page (page.js): the worker's socket seen from a page.
-import type {
-  SwWebSocketData,
-  SwWebSocketEventMap,
-  SwWebSocketOptions,
-  SwWebSocketOutboxEntry,
-  SwWebSocketReceived,
-  SwWebSocketSendOptions,
-  SwWebSocketSendResult,
-  SwWebSocketStatus,
-} from './sw_websocket.js';
+import type { SwWebSocketEventMap, SwWebSocketStatus, SwWebSocketSurface } from './sw_websocket.js';
 
 export type * from './sw_websocket.js';
 
@@ -52,19 +43,10 @@ export class PageSocket extends EventTarget {
   static readonly OPEN: 1;
   static readonly CLOSING: 2;
   static readonly CLOSED: 3;
-  readonly CONNECTING: 0;
-  readonly OPEN: 1;
-  readonly CLOSING: 2;
-  readonly CLOSED: 3;
   /** The status as of the worker's last word, `null` before its first. */
   readonly lastStatus: SwWebSocketStatus | null;
   /** Whether the port to the worker is open. */
   readonly workerRunning: boolean;
-  readonly readyState: 0 | 1 | 2 | 3;
-  readonly url: string;
-  readonly protocol: string;
-  readonly extensions: string;
-  readonly bufferedAmount: number;
   onopen: Listener<'open'> | null;
   onmessage: Listener<'message'> | null;
   onclose: Listener<'close'> | null;
@@ -78,14 +60,9 @@ export class PageSocket extends EventTarget {
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
   removeEventListener<K extends keyof PageSocketEventMap>(type: K, listener: Listener<K>, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
-  connect(url: string, options?: SwWebSocketOptions): Promise<void>;
-  send(data: SwWebSocketData, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
-  sendJson(value: unknown, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
-  close(code?: number, reason?: string): Promise<void>;
-  status(): Promise<SwWebSocketStatus>;
-  outbox(): Promise<SwWebSocketOutboxEntry[]>;
-  clearOutbox(): Promise<number>;
-  received(limit?: number): Promise<SwWebSocketReceived[]>;
   /** Closes the port; the worker's socket stays as it is. A later call opens it again. */
   disconnect(): void;
 }
+
+/** The constants, properties and calls it shares with the worker's `SwWebSocket`. */
+export interface PageSocket extends SwWebSocketSurface {}

@@ -188,6 +188,42 @@ export interface SwWebSocketEventMap {
 /** Any event. */
 export type SwWebSocketEvent = SwWebSocketEventMap[keyof SwWebSocketEventMap];
 
+/**
+ * What the worker's `SwWebSocket` and a page's `PageSocket` share: the
+ * browser `WebSocket`'s constants and properties, and the calls, each a
+ * promise (see the README's rule).
+ */
+export interface SwWebSocketSurface {
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+  /** CONNECTING while connecting or waiting to reconnect, OPEN, CLOSING, else CLOSED. */
+  readonly readyState: 0 | 1 | 2 | 3;
+  /** The URL connected to (or to be), "" if none. */
+  readonly url: string;
+  /** The subprotocol the server chose, "" if none or no socket. */
+  readonly protocol: string;
+  /** The extensions the server chose, "" if none or no socket. */
+  readonly extensions: string;
+  /** Bytes the browser's socket has not sent yet (0 without a socket); the outbox is in `status()`. */
+  readonly bufferedAmount: number;
+  /** Opens a connection to `url` (`wss://`, or `ws://` to loopback). */
+  connect(url: string, options?: SwWebSocketOptions): Promise<void>;
+  /** `{queued: false}` once the open socket has it, `{queued: true, id}` once it is in the outbox in storage. */
+  send(data: SwWebSocketData, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
+  /** Sends `JSON.stringify(value)` as text. */
+  sendJson(value: unknown, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
+  /** Closes with `code` (1000 or 3000-4999) and a `reason` of at most 123 UTF-8 bytes. */
+  close(code?: number, reason?: string): Promise<void>;
+  status(): Promise<SwWebSocketStatus>;
+  outbox(): Promise<SwWebSocketOutboxEntry[]>;
+  /** Drops every message in the outbox; resolves how many. */
+  clearOutbox(): Promise<number>;
+  /** The last received messages (at most 50 kept), oldest first. */
+  received(limit?: number): Promise<SwWebSocketReceived[]>;
+}
+
 /** A request of the demo message protocol (`handleCommand`). */
 export type SwWebSocketCommand =
   | { swWebSocket: "status" }

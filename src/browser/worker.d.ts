@@ -1,16 +1,11 @@
 // Types of sw-websocket's service-worker entry point (worker.js).
 import type {
-  SwWebSocketData,
   SwWebSocketError,
   SwWebSocketEventMap,
   SwWebSocketOptions,
-  SwWebSocketOutboxEntry,
-  SwWebSocketReceived,
   SwWebSocketReply,
-  SwWebSocketSendOptions,
-  SwWebSocketSendResult,
   SwWebSocketSettings,
-  SwWebSocketStatus,
+  SwWebSocketSurface,
 } from './sw_websocket.js';
 
 export type * from './sw_websocket.js';
@@ -74,26 +69,12 @@ export class SwWebSocket extends EventTarget {
   static readonly OPEN: 1;
   static readonly CLOSING: 2;
   static readonly CLOSED: 3;
-  readonly CONNECTING: 0;
-  readonly OPEN: 1;
-  readonly CLOSING: 2;
-  readonly CLOSED: 3;
   /**
    * Resolves with this socket once the module is loaded and the stored state
    * restored; rejects with an `SwWebSocketError` (kind "init" if the module
    * could not be loaded).
    */
   readonly ready: Promise<this>;
-  /** CONNECTING while connecting or waiting to reconnect, OPEN, CLOSING, else CLOSED. */
-  readonly readyState: 0 | 1 | 2 | 3;
-  /** The URL connected to (or to be), "" if none. */
-  readonly url: string;
-  /** The subprotocol the server chose, "" if none or no socket. */
-  readonly protocol: string;
-  /** The extensions the server chose, "" if none or no socket. */
-  readonly extensions: string;
-  /** Bytes the browser's socket has not sent yet (0 without a socket); the outbox is in `status()`. */
-  readonly bufferedAmount: number;
   onopen: Listener<'open', SwWebSocket> | null;
   onmessage: Listener<'message', SwWebSocket> | null;
   onclose: Listener<'close', SwWebSocket> | null;
@@ -114,25 +95,14 @@ export class SwWebSocket extends EventTarget {
     options?: boolean | EventListenerOptions,
   ): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
-  /** Opens a connection to `url` (`wss://`, or `ws://` to loopback). */
-  connect(url: string, options?: SwWebSocketOptions): Promise<void>;
-  /** `{queued: false}` once the open socket has it, `{queued: true, id}` once it is in the outbox in storage. */
-  send(data: SwWebSocketData, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
-  /** Sends `JSON.stringify(value)` as text. */
-  sendJson(value: unknown, options?: SwWebSocketSendOptions): Promise<SwWebSocketSendResult>;
-  /** Closes with `code` (1000 or 3000-4999) and a `reason` of at most 123 UTF-8 bytes. */
-  close(code?: number, reason?: string): Promise<void>;
-  status(): Promise<SwWebSocketStatus>;
-  outbox(): Promise<SwWebSocketOutboxEntry[]>;
-  /** Drops every message in the outbox; resolves how many. */
-  clearOutbox(): Promise<number>;
-  /** The last received messages (at most 50 kept), oldest first. */
-  received(limit?: number): Promise<SwWebSocketReceived[]>;
   /** Hands a `chrome.alarms` alarm to the socket (`start()` does it); `true` if it was its own. */
   handleAlarm(alarm: { name: string }): Promise<boolean>;
   /** Answers one request of the message protocol; never rejects. */
   handleCommand(request: unknown): Promise<SwWebSocketReply>;
 }
+
+/** The constants, properties and calls it shares with a page's `PageSocket`. */
+export interface SwWebSocket extends SwWebSocketSurface {}
 
 /** What `start()` returns (the name of earlier versions). */
 export type StartedSocket = SwWebSocket;

@@ -12,7 +12,7 @@
 use crate::core::connection::Connection;
 use crate::core::inbox::Item;
 use crate::core::io::{Action, Event};
-use crate::core::json::raw_object;
+use crate::core::json::{raw_object, whole_number};
 use crate::core::timer::Timer;
 use crate::core::{Error, Message, Timestamp};
 
@@ -39,7 +39,7 @@ pub(crate) fn parse(text: &str) -> Option<Frame<'_>> {
     }
     let fields = raw_object(text)?;
     let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
-    let number = |key: &str| get(key).and_then(|v| v.parse::<u64>().ok());
+    let number = |key: &str| get(key).and_then(whole_number);
     match get("type")? {
         "\"sw.msg\"" => Some(Frame::Msg {
             id: number("id").filter(|id| *id > 0)?,

@@ -186,6 +186,12 @@ impl Parser<'_> {
     }
 }
 
+/// A JSON number token that is a whole number fitting a `u64` (`7`, `7.0`,
+/// `7e2`); `None` for anything else.
+pub(crate) fn whole_number(raw: &str) -> Option<u64> {
+    number(raw).flatten()
+}
+
 /// A JSON number token: `None` if `raw` is not one, else `Some` of its value
 /// when that is a whole number that fits a `u64`. Read by hand: the only
 /// numbers the core reads are ids, and `f64`'s parser is about 4 KB of wasm.
