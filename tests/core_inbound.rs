@@ -10,6 +10,7 @@ use support::native::*;
 use sw_websocket::core::{Connection, Error, Event, Message, Timestamp};
 
 const ON: &str = r#"{"reliableInbound": true, "handlerTimeoutMs": 1000}"#;
+const KEPT: &str = "(kept by the shell)";
 
 fn msg(id: u64, data: &str) -> Message {
     Message::Text(format!(r#"{{"type":"sw.msg","id":{id},"data":{data}}}"#))
@@ -25,12 +26,13 @@ fn open(options: &str) -> Connection {
     conn
 }
 
-/// The inbound messages handed to the app since the last call: (id, dup, data).
+/// The inbound messages handed to the app since the last call: (id, dup,
+/// data), data `KEPT` when the shell keeps it.
 fn handed(conn: &mut Connection) -> Vec<(u64, bool, String)> {
     events(conn)
         .into_iter()
         .filter_map(|e| match e {
-            Event::Inbound { id, dup, data } => Some((id, dup, data)),
+            Event::Inbound { id, dup, data } => Some((id, dup, data.unwrap_or(KEPT.into()))),
             _ => None,
         })
         .collect()
@@ -116,7 +118,7 @@ fn a_gap_is_an_event_and_moves_the_position_on() {
     assert!(got.contains(&Event::Inbound {
         id: 5,
         dup: false,
-        data: "\"five\"".into()
+        data: Some("\"five\"".into())
     }));
     written(&mut conn, Timestamp(12));
     assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":4}"#]);
@@ -217,4 +219,68 @@ fn a_layout_2_snapshot_is_read_with_position_0() {
 /// The snapshot after a round trip through its stored form.
 fn from_json_snapshot(snapshot: &sw_websocket::core::Snapshot) -> sw_websocket::core::Snapshot {
     stored(&to_json_value(snapshot)).expect("reads back")
+}
+
+#[test]
+fn frames_the_shell_keeps_in_place_follow_the_same_rules_as_texts() {
+    let mut conn = open(ON);
+    sends(&mut conn);
+    events(&mut conn);
+    // Kept: queued, handed over without data, in id order with texts.
+    assert!(conn.handle_inbound_in_place(Timestamp(10), 1, false));
+    conn.handle_message(Timestamp(11), msg(2, "\"two\""));
+    assert!(conn.handle_inbound_in_place(Timestamp(12), 3, true));
+    // Known already (queued), handled, or id 0: not queued, nothing to keep.
+    assert!(!conn.handle_inbound_in_place(Timestamp(13), 3, false));
+    assert!(!conn.handle_inbound_in_place(Timestamp(13), 0, false));
+    assert_eq!(handed(&mut conn), [(1, false, KEPT.into())]);
+    conn.handle_inbound_done(Timestamp(20), 1, Ok(()));
+    assert_eq!(handed(&mut conn), [(2, false, "\"two\"".into())]);
+    conn.handle_inbound_done(Timestamp(21), 2, Ok(()));
+    assert_eq!(handed(&mut conn), [(3, true, KEPT.into())]);
+    conn.handle_inbound_done(Timestamp(22), 3, Ok(()));
+    written(&mut conn, Timestamp(23));
+    assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":3}"#]);
+    // A resend below the position: the stored position is acked again.
+    assert!(!conn.handle_inbound_in_place(Timestamp(30), 2, false));
+    assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":3}"#]);
+    assert_eq!(conn.status().inbound_handled, 3);
+    assert_eq!(conn.status().counters.received, 3);
+}
+
+#[test]
+fn in_place_frames_need_the_mode_and_an_open_socket() {
+    let mut off = open("{}");
+    assert!(!off.handle_inbound_in_place(Timestamp(10), 1, false));
+    let mut conn = open(ON);
+    conn.close(Timestamp(10), Some(1000), Some("bye"))
+        .expect("open");
+    conn.handle_close(Timestamp(11), 1000, "bye", true);
+    assert!(!conn.handle_inbound_in_place(Timestamp(12), 1, false));
+    assert_eq!(handed(&mut conn), []);
+}
+
+#[test]
+fn a_repeated_key_counts_as_its_last_as_in_json_parse() {
+    let mut conn = open(ON);
+    events(&mut conn);
+    let text = r#"{"type":"sw.msg","id":1,"data":"first","id":2,"data":"last"}"#;
+    conn.handle_message(Timestamp(10), Message::Text(text.into()));
+    assert_eq!(handed(&mut conn), [(2, false, "\"last\"".into())]);
+}
+
+#[test]
+fn ids_above_2_pow_53_are_no_frames() {
+    use sw_websocket::core::MAX_INBOUND_ID;
+    let mut conn = open(ON);
+    events(&mut conn);
+    let over = MAX_INBOUND_ID + 1;
+    conn.handle_message(Timestamp(10), msg(over, "1"));
+    assert!(matches!(
+        &events(&mut conn)[..],
+        [Event::Message(Message::Text(_))]
+    ));
+    assert!(!conn.handle_inbound_in_place(Timestamp(11), over, false));
+    conn.handle_message(Timestamp(12), msg(MAX_INBOUND_ID, "2"));
+    assert_eq!(handed(&mut conn), [(MAX_INBOUND_ID, false, "2".into())]);
 }

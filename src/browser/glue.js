@@ -72,17 +72,43 @@ const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
  * returns a function that removes the listeners. A message comes as
  * `listener(1, data, kind)`, sorted here in one step: kind 0 a text for the
  * application, 1 an ArrayBuffer, 2 a text the core must read (it contains
- * `mark` or equals `reply`), 3 anything else.
+ * `mark` or equals `reply`), 3 anything else; with `inbound`, 4 a `sw.msg`
+ * frame, given as the object `JSON.parse` made of it (see inboundFrame).
  */
-export function listen(ws, listener, mark, reply) {
+export function listen(ws, listener, mark, reply, inbound) {
   const kindOf = (data) => (typeof data === 'string'
     ? (data.includes(mark) || data === reply ? 2 : 0)
     : (data instanceof ArrayBuffer ? 1 : 3));
-  const calls = SOCKET_EVENTS.map((type, i) => (i === 1
-    ? ({ data }) => listener(1, data, kindOf(data))
-    : (event) => listener(i, event, 0)));
+  const onMessage = ({ data }) => {
+    const kind = kindOf(data);
+    const frame = kind === 2 && inbound ? inboundFrame(data) : undefined;
+    if (frame === undefined) listener(1, data, kind);
+    else listener(1, frame, 4);
+  };
+  const calls = SOCKET_EVENTS.map((type, i) => (i === 1 ? onMessage : (event) => listener(i, event, 0)));
   SOCKET_EVENTS.forEach((type, i) => ws.addEventListener(type, calls[i]));
   return () => SOCKET_EVENTS.forEach((type, i) => ws.removeEventListener(type, calls[i]));
+}
+
+/**
+ * `text` read as a `sw.msg` frame of reliable inbound delivery, or undefined.
+ * Read here with the browser's JSON.parse, so that its data is neither
+ * copied into the wasm module nor out again nor parsed twice; the core gets
+ * its `id` and `dup` and applies its rules. Only a frame the core reads the
+ * same way as text is taken (the type written as is, an object, a whole
+ * `id` above 0 that a double holds exactly); any other text goes to the core.
+ */
+function inboundFrame(text) {
+  if (!text.includes('"sw.msg"')) return undefined;
+  let frame;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const taken = frame !== null && typeof frame === 'object' && frame.type === 'sw.msg'
+    && Number.isSafeInteger(frame.id) && frame.id > 0;
+  return taken ? frame : undefined;
 }
 
 // Chrome wants a worker's event listeners added while its script is first
@@ -168,46 +194,64 @@ if (typeof globalThis.addEventListener === 'function') {
   });
 }
 
-/**
- * Dispatches inbound message `id` as a `message` event: `data` is its JSON
- * text parsed, with `id`, `dup` and `waitUntil(promise)` (callable while the
- * event is dispatched, as in a service worker). Calls `done()` once every
- * listener returned and every promise given settled, or `done(why)` if a
- * listener threw (seen through the global `error` event, above) or a
- * promise rejected.
- */
-export function fireInbound(target, id, dup, json, done) {
-  let data;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    data = json;
+// The `message` event of an inbound message: `id`, `dup`, and
+// `waitUntil(promise)`, callable while the event is dispatched (as in a
+// service worker). One class, its method on the prototype: no closure and
+// no new shape per message.
+let endWaits;
+class InboundEvent extends MessageEvent {
+  #waits = [];
+
+  constructor(data, id, dup) {
+    super('message', { data });
+    this.binary = false;
+    this.id = id;
+    this.dup = dup;
   }
-  const waits = [];
-  let thrown;
-  let dispatching = true;
-  const event = new MessageEvent('message', { data });
-  Object.assign(event, {
-    binary: false,
-    id,
-    dup,
-    waitUntil(promise) {
-      if (!dispatching) throw new DOMException('waitUntil() must be called while the event is dispatched', 'InvalidStateError');
-      waits.push(Promise.resolve(promise));
-    },
-  });
+
+  waitUntil(promise) {
+    if (!this.#waits) throw new DOMException('waitUntil() must be called while the event is dispatched', 'InvalidStateError');
+    this.#waits.push(Promise.resolve(promise));
+  }
+
+  static {
+    // The promises given, once the dispatch is over (waitUntil then throws).
+    endWaits = (event) => {
+      const waits = event.#waits;
+      event.#waits = null;
+      return waits;
+    };
+  }
+}
+
+/**
+ * Dispatches inbound message `id` (`data` its value) as a `message` event.
+ * Calls `done(id)` once every listener returned and every promise given to
+ * `waitUntil` settled, or `done(id, why)` if a listener threw (seen through
+ * the global `error` event, above) or a promise rejected.
+ */
+export function fireInbound(target, id, dup, data, done) {
+  const event = new InboundEvent(data === undefined ? null : data, id, dup);
   const caught = {};
   catching = caught;
   try {
     dispatch(target, event);
   } finally {
-    dispatching = false;
     catching = null;
   }
-  thrown = caught.error;
-  Promise.all(waits).then(
-    () => done(thrown === undefined ? undefined : describe(thrown)),
-    (reason) => done(describe(reason)),
+  const waits = endWaits(event);
+  const thrown = caught.error;
+  const report = (why) => {
+    try {
+      done(id, why);
+    } catch {
+      // The socket was freed meanwhile: nobody waits for it.
+    }
+  };
+  const all = waits.length === 0 ? Promise.resolve() : waits.length === 1 ? waits[0] : Promise.all(waits);
+  all.then(
+    () => report(thrown === undefined ? undefined : describe(thrown)),
+    (reason) => report(describe(reason)),
   );
 }
 

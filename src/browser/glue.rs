@@ -39,16 +39,16 @@ extern "C" {
     /// `CloseEvent` or `ErrorEvent` for those types, else an `Event`, with
     /// `fields` as its init dictionary and as properties it lacks.
     pub(crate) fn fire(target: &EventTarget, kind: &str, fields: &JsValue);
-    /// Dispatches inbound message `id` (`data` its JSON text) as a `message`
-    /// event with `id`, `dup` and `waitUntil(promise)`; calls `done()` once
-    /// every listener returned and every promise given settled, or
-    /// `done(why)` if one threw or rejected.
+    /// Dispatches inbound message `id` (`data` its value) as a `message`
+    /// event with `id`, `dup` and `waitUntil(promise)`; calls `done(id)`
+    /// once every listener returned and every promise given settled, or
+    /// `done(id, why)` if one threw or rejected.
     #[wasm_bindgen(js_name = fireInbound)]
     pub(crate) fn fire_inbound(
         target: &EventTarget,
         id: f64,
         dup: bool,
-        data: &str,
+        data: &JsValue,
         done: &JsValue,
     );
     /// Dispatches a received message: a `MessageEvent` with `data` and `binary`.

@@ -31,8 +31,25 @@ pub(crate) enum Incoming {
     /// A text that may be a protocol frame (it contains the ack mark, or
     /// equals the heartbeat reply): the core reads it.
     Protocol,
+    /// A `sw.msg` frame of `reliableInbound`, read by `glue.js` (with the
+    /// browser's `JSON.parse`): the value is the frame's object, whose `data`
+    /// the shell keeps for the app; the core gets its `id` and `dup`.
+    Inbound,
     /// Neither (binaryType is "arraybuffer": never).
     Other,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `sw.msg` frame as `JSON.parse` read it (see [`Incoming::Inbound`]):
+    /// `glue.js` hands over only objects whose `id` is a whole number above 0.
+    pub(crate) type InboundFrame;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn id(this: &InboundFrame) -> f64;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn dup(this: &InboundFrame) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn data(this: &InboundFrame) -> JsValue;
 }
 
 type Handler = Rc<dyn Fn(SocketEvent)>;
@@ -52,11 +69,13 @@ impl Socket {
     }
 
     /// Opens a socket; `handler` receives its events until the socket is
-    /// dropped. A received text equal to `reply` is sorted as a protocol frame.
+    /// dropped. A received text equal to `reply` is sorted as a protocol
+    /// frame; with `inbound`, `sw.msg` frames come as [`Incoming::Inbound`].
     pub(crate) fn open(
         url: &str,
         protocols: &[String],
         reply: Option<&str>,
+        inbound: bool,
         handler: Handler,
     ) -> Result<Socket, String> {
         let ws = if protocols.is_empty() {
@@ -79,6 +98,7 @@ impl Socket {
                             0 => Incoming::Text,
                             1 => Incoming::Binary,
                             2 => Incoming::Protocol,
+                            4 => Incoming::Inbound,
                             _ => Incoming::Other,
                         },
                     ),
@@ -93,7 +113,8 @@ impl Socket {
                     _ => SocketEvent::Error,
                 })
             });
-        let stop = listen(&ws, &listener, PROTOCOL_MARK, reply).map_err(|e| describe(&e))?;
+        let stop =
+            listen(&ws, &listener, PROTOCOL_MARK, reply, inbound).map_err(|e| describe(&e))?;
         Ok(Socket {
             ws,
             _listener: listener,
@@ -146,6 +167,7 @@ extern "C" {
         listener: &Closure<dyn FnMut(u32, JsValue, u32)>,
         mark: &str,
         reply: Option<&str>,
+        inbound: bool,
     ) -> Result<Function, JsValue>;
 }
 

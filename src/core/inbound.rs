@@ -28,6 +28,12 @@ pub(crate) enum Frame<'a> {
 /// Every inbound frame contains one of these; a text without both is never one.
 const MARKS: [&[u8]; 2] = [b"\"sw.msg\"", b"\"sw.gap\""];
 
+/// The largest id or position a frame may carry: 2^53 - 1, the largest
+/// whole number a JS number holds exactly (the app sees ids as numbers, and
+/// `glue.js` reads frames with `JSON.parse`). A frame with a larger one is
+/// no frame.
+pub const MAX_INBOUND_ID: u64 = (1 << 53) - 1;
+
 /// The frame `text` is, if it is one.
 pub(crate) fn parse(text: &str) -> Option<Frame<'_>> {
     let bytes = text.as_bytes();
@@ -38,8 +44,14 @@ pub(crate) fn parse(text: &str) -> Option<Frame<'_>> {
         return None;
     }
     let fields = raw_object(text)?;
-    let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
-    let number = |key: &str| get(key).and_then(whole_number);
+    // The last of a repeated key, as in `JSON.parse` (the shell reads the
+    // frames it keeps in place with it).
+    let get = |key: &str| fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let number = |key: &str| {
+        get(key)
+            .and_then(whole_number)
+            .filter(|n| *n <= MAX_INBOUND_ID)
+    };
     match get("type")? {
         "\"sw.msg\"" => Some(Frame::Msg {
             id: number("id").filter(|id| *id > 0)?,
@@ -69,22 +81,55 @@ impl Connection {
         let Some(frame) = parse(text) else {
             return false;
         };
-        let last = self.inbound.last_known();
         match frame {
-            Frame::Msg { id, .. } if id <= self.inbound.handled => {
-                // Handled before (a resend): acked again once stored.
-                self.inbound.acked = self.inbound.acked.min(id.saturating_sub(1));
-                self.send_inbound_ack();
+            Frame::Msg { id, dup, data } => {
+                self.inbound_msg(now, id, dup, || Some(data.to_owned()));
             }
-            Frame::Msg { id, .. } if id <= last => {}
-            Frame::Msg { id, dup, data } => self.inbound.queue.push_back(Item::Msg {
-                id,
-                dup,
-                data: data.to_owned(),
-            }),
-            Frame::Gap { next, .. } if next <= last.saturating_add(1) => {}
-            Frame::Gap { after, next } => self.inbound.queue.push_back(Item::Gap { after, next }),
+            Frame::Gap { after, next } => {
+                if next > self.inbound.last_known().saturating_add(1) {
+                    self.inbound.queue.push_back(Item::Gap { after, next });
+                }
+                self.next_inbound(now);
+            }
         }
+        true
+    }
+
+    /// A `sw.msg` frame the shell read itself, its `data` kept on the
+    /// shell's side (so that it is not copied in and out): `id` (a whole
+    /// number from 1 to [`MAX_INBOUND_ID`]) and `dup` as the frame has them. Counts as received
+    /// like a frame given to [`handle_message`](Self::handle_message).
+    /// Returns whether the message was queued: the shell then keeps its data
+    /// until [`Event::Inbound`] with this id and `data: None` asks for it (a
+    /// resend of a handled message, or one already queued, is not).
+    pub fn handle_inbound_in_place(&mut self, now: Timestamp, id: u64, dup: bool) -> bool {
+        if !self.inbound_on() || id == 0 || id > MAX_INBOUND_ID || !self.receive(now) {
+            return false;
+        }
+        self.inbound_msg(now, id, dup, || None)
+    }
+
+    /// The rule of a received `sw.msg`: a handled id is acked again once
+    /// stored, one known already is dropped, a new one is queued (with
+    /// `data()`); returns whether it was queued.
+    fn inbound_msg(
+        &mut self,
+        now: Timestamp,
+        id: u64,
+        dup: bool,
+        data: impl FnOnce() -> Option<String>,
+    ) -> bool {
+        if id <= self.inbound.handled {
+            // Handled before (a resend): acked again once stored.
+            self.inbound.acked = self.inbound.acked.min(id.saturating_sub(1));
+            self.send_inbound_ack();
+            return false;
+        }
+        if id <= self.inbound.last_known() {
+            return false;
+        }
+        let data = data();
+        self.inbound.queue.push_back(Item::Msg { id, dup, data });
         self.next_inbound(now);
         true
     }

@@ -6,8 +6,16 @@ use std::collections::VecDeque;
 /// What waits to be handled.
 #[derive(Clone, Debug)]
 pub(super) enum Item {
-    Msg { id: u64, dup: bool, data: String },
-    Gap { after: u64, next: u64 },
+    /// `data`: the JSON text, or `None` when the shell keeps it.
+    Msg {
+        id: u64,
+        dup: bool,
+        data: Option<String>,
+    },
+    Gap {
+        after: u64,
+        next: u64,
+    },
 }
 
 /// The inbound side of a connection.

@@ -49,16 +49,18 @@ pub enum Event {
     /// The server acknowledged every reliable message up to this id.
     Ack(u64),
     /// An inbound message to handle (`reliableInbound`): its id, whether
-    /// the server sent it before, and its `data` as JSON text. One at a
-    /// time: the next comes after
+    /// the server sent it before, and its `data` as JSON text (`None`: the
+    /// shell kept it, see
+    /// [`handle_inbound_in_place`](crate::core::Connection::handle_inbound_in_place)).
+    /// One at a time: the next comes after
     /// [`handle_inbound_done`](crate::core::Connection::handle_inbound_done).
     Inbound {
         /// The server's id.
         id: u64,
         /// Sent before (on an earlier connection).
         dup: bool,
-        /// The frame's `data`, as JSON text.
-        data: String,
+        /// The frame's `data`, as JSON text, unless the shell kept it.
+        data: Option<String>,
     },
     /// The server no longer has the inbound messages after `after` and
     /// before `next`: they will never come.

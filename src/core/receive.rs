@@ -54,7 +54,7 @@ impl Connection {
 
     /// What every received frame does: keeps time and ends the heartbeat
     /// wait; false when no socket is open or closing.
-    fn receive(&mut self, now: Timestamp) -> bool {
+    pub(super) fn receive(&mut self, now: Timestamp) -> bool {
         if !(self.phase.is_open() || self.phase.is_closing()) {
             return false;
         }

@@ -72,8 +72,45 @@ test('with the mode off, a server frame reaches the app as text, and no resume i
   socket.onmessage = (event) => texts.push([event.data, event.id]);
   // A server that sends the frame anyway (a plain push): it is text to the app.
   const frame = '{"type":"sw.msg","id":1,"data":"x"}';
-  await server.control('push', { tag: 'off', text: frame });
+  // The server counts a connection a moment after the client saw it open.
+  await until('the push sent', async () => (await server.control('push', { tag: 'off', text: frame })).sent === 1);
   await until('the push', () => texts.length === 1);
   assert.deepEqual(texts[0], [frame, undefined]);
   assert.deepEqual((await server.stats('off')).inbound.resumes, []);
+});
+
+test('frames read in place and frames left to the core as text give the same events, in order', { timeout: 30_000 }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const tag = 'inbound-shapes';
+  const socket = new SwWebSocket({
+    storageKey: 'inbound-shapes', storageArea: 'none', wasm, url: `${server.url}?tag=${tag}`, options: { reliableInbound: true },
+  });
+  t.after(() => socket.close());
+  await until('resumed', async () => (await server.stats(tag)).inbound.resumes.length === 1);
+  const seen = [];
+  socket.onmessage = (event) => seen.push([event.id, event.data, event.dup]);
+  socket.ongap = (event) => seen.push(['gap', event.after, event.next]);
+  // Sent as plain texts by the server, so that their shape is ours to choose.
+  const frames = [
+    '{"type":"sw.msg","id":1,"data":{"n":[1,"}"]}}', // an object
+    '{"type":"sw.msg","id":2,"dup":true}', // no data: null
+    '{"type":"sw.msg","id":2.5,"data":"x"}', // not a whole id: no frame, text for the app
+    '{"type":"sw.msg","id":9007199254740992,"data":"big"}', // above 2^53 - 1: no frame either
+    ' {"type":"sw.msg","id":3,"dup":false,"data":"last","data":"wins"}', // a repeated key: the last
+    '{"type":"sw.gap","after":3,"next":5}', // read by the core, between messages read in place
+    '{"type":"sw.msg","id":5,"data":"after the gap"}',
+  ];
+  for (const text of frames) await server.control('push', { tag, text });
+  await until('seven events', () => seen.length === 7).catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(seen)}`); });
+  assert.deepEqual(seen, [
+    [1, { n: [1, '}'] }, false],
+    [2, null, true],
+    [undefined, frames[2], undefined],
+    [undefined, frames[3], undefined],
+    [3, 'wins', false],
+    ['gap', 3, 5],
+    [5, 'after the gap', false],
+  ]);
+  assert.equal((await socket.status()).inboundHandled, 5);
 });

@@ -5,12 +5,12 @@
 use super::{drive, drive_after, Inner};
 use crate::browser::clock::now;
 use crate::browser::glue;
-use crate::browser::socket::{Incoming, Socket, SocketEvent};
+use crate::browser::socket::{InboundFrame, Incoming, Socket, SocketEvent};
 use crate::core::{Action, Message};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// When an alarm fires.
 enum Alarm {
@@ -25,7 +25,9 @@ impl Inner {
                 self.socket = None;
                 let weak = Rc::downgrade(cell);
                 let handler = Rc::new(move |event| on_socket_event(&weak, event));
-                match Socket::open(&url, &protocols, self.conn.heartbeat_reply(), handler) {
+                let reply = self.conn.heartbeat_reply();
+                let inbound = self.conn.config().reliable_inbound;
+                match Socket::open(&url, &protocols, reply, inbound, handler) {
                     Ok(socket) => self.socket = Some(socket),
                     Err(message) => self.conn.handle_open_failed(now(), &message),
                 }
@@ -121,6 +123,13 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
                 Incoming::Protocol => {
                     if let Some(text) = data.as_string() {
                         inner.conn.handle_message(now, Message::Text(text));
+                    }
+                }
+                Incoming::Inbound => {
+                    let frame = data.unchecked_into::<InboundFrame>();
+                    let (id, dup) = (frame.id() as u64, frame.dup().as_bool() == Some(true));
+                    if inner.conn.handle_inbound_in_place(now, id, dup) {
+                        inner.inbound.keep(id, frame.data());
                     }
                 }
                 Incoming::Other => {}

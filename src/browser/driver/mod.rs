@@ -7,6 +7,7 @@
 
 mod actions;
 mod calls;
+mod inbound;
 mod load;
 mod write;
 
@@ -21,7 +22,6 @@ use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 
@@ -42,6 +42,7 @@ struct Inner {
     socket: Option<Socket>,
     timer: Option<(Timestamp, Timeout)>,
     online: Option<OnlineWatch>,
+    inbound: inbound::Inbound,
 }
 
 impl Inner {
@@ -95,18 +96,21 @@ impl Driver {
             conn.expect_stored_state();
         }
         let driver = Driver {
-            inner: Rc::new(RefCell::new(Inner {
-                conn,
-                target,
-                keys,
-                waiting: Vec::new(),
-                writing: false,
-                written_secret: None,
-                loading: None,
-                socket: None,
-                timer: None,
-                online: None,
-            })),
+            inner: Rc::new_cyclic(|weak| {
+                RefCell::new(Inner {
+                    conn,
+                    target,
+                    keys,
+                    waiting: Vec::new(),
+                    writing: false,
+                    written_secret: None,
+                    loading: None,
+                    socket: None,
+                    timer: None,
+                    online: None,
+                    inbound: inbound::Inbound::new(weak.clone()),
+                })
+            }),
         };
         let weak = Rc::downgrade(&driver.inner);
         let watch = OnlineWatch::new(move |online| {
@@ -153,8 +157,8 @@ enum Call {
     /// A received message: its data, and whether it is binary.
     Message(JsValue, bool),
     /// An inbound message (`reliableInbound`), whose handling the core
-    /// waits for: its id, `dup`, and its data as JSON text.
-    Inbound(u64, bool, String),
+    /// waits for: its id, `dup`, its data, and the callback to report on.
+    Inbound(u64, bool, JsValue, JsValue),
 }
 
 /// [`drive`], with `dispatch` (events the shell made itself) going first.
@@ -180,7 +184,10 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
                     dispatch.push(Inner::deliver(&message_to_js(&message), binary));
                 }
                 Event::Settled { seq, result } => inner.settle(seq, result),
-                Event::Inbound { id, dup, data } => dispatch.push(Call::Inbound(id, dup, data)),
+                Event::Inbound { id, dup, data } => {
+                    let data = inner.inbound.take(id, data);
+                    dispatch.push(Call::Inbound(id, dup, data, inner.inbound.done()));
+                }
                 event => dispatch.extend(event_to_js(&event).map(|(t, f)| Call::Fire(t, f))),
             }
         }
@@ -192,26 +199,10 @@ fn drive_after(cell: &Rc<RefCell<Inner>>, mut dispatch: Vec<Call>) {
     for call in dispatch {
         match call {
             Call::Fire(kind, fields) => glue::fire(&target, kind, &fields),
-            Call::Inbound(id, dup, data) => fire_inbound(cell, &target, id, dup, &data),
+            Call::Inbound(id, dup, data, done) => {
+                glue::fire_inbound(&target, id as f64, dup, &data, &done)
+            }
             Call::Message(data, binary) => glue::fire_message(&target, &data, binary),
         }
     }
-}
-
-/// Dispatches inbound message `id`; once its listeners and the promises
-/// they gave to `waitUntil` are done, the core hears how it went.
-fn fire_inbound(cell: &Rc<RefCell<Inner>>, target: &EventTarget, id: u64, dup: bool, data: &str) {
-    let weak = Rc::downgrade(cell);
-    let done = Closure::once_into_js(move |failure: JsValue| {
-        let Some(cell) = weak.upgrade() else { return };
-        let result = match failure.as_string() {
-            Some(why) => Err(Error::HandlerFailed(why)),
-            None => Ok(()),
-        };
-        if let Ok(mut inner) = cell.try_borrow_mut() {
-            inner.conn.handle_inbound_done(now(), id, result);
-        }
-        drive(&cell);
-    });
-    glue::fire_inbound(target, id as f64, dup, data, &done);
 }

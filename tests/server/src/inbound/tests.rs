@@ -192,6 +192,15 @@ fn data_is_a_json_string() {
     let value: Value = serde_json::from_str(&frame).unwrap();
     assert_eq!(value["data"], "quote \" and \\ and\nnewline é");
     assert!(frame.starts_with(r#"{"type":"sw.msg","id":7,"#));
+    // Texts that need no escape (copied as they are) and the rest read the same.
+    for text in ["plain é \u{7f}", "tab\there", "", "\u{1}"] {
+        let frame = msg_frame(8, true, text);
+        let value: Value = serde_json::from_str(&frame).unwrap();
+        assert_eq!(
+            (value["data"].as_str(), value["dup"].as_bool()),
+            (Some(text), Some(true))
+        );
+    }
 }
 
 #[test]
