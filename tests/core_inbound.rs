@@ -71,11 +71,16 @@ fn one_at_a_time_in_order_acked_only_after_the_position_is_stored() {
     assert_eq!(conn.snapshot().inbound_handled, 1);
     written(&mut conn, Timestamp(21));
     assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":1}"#]);
-    // Two handled before one write: one ack, for the higher (coalesced).
+    // Two handled within INBOUND_WRITE_EVERY (25 ms) of that write: written
+    // together once it is up, one ack for the higher (coalesced).
     conn.handle_inbound_done(Timestamp(30), 2, Ok(()));
     assert_eq!(handed(&mut conn).len(), 1);
     conn.handle_inbound_done(Timestamp(31), 3, Ok(()));
     written(&mut conn, Timestamp(32));
+    assert_eq!(sends(&mut conn), Vec::<String>::new(), "paced");
+    assert_eq!(conn.poll_timeout(), Some(Timestamp(20 + 25)));
+    conn.handle_timeout(Timestamp(45));
+    written(&mut conn, Timestamp(46));
     assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":3}"#]);
     assert_eq!(conn.status().inbound_handled, 3);
     assert_eq!(
@@ -240,6 +245,9 @@ fn frames_the_shell_keeps_in_place_follow_the_same_rules_as_texts() {
     assert_eq!(handed(&mut conn), [(3, true, KEPT.into())]);
     conn.handle_inbound_done(Timestamp(22), 3, Ok(()));
     written(&mut conn, Timestamp(23));
+    assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":1}"#]);
+    conn.handle_timeout(Timestamp(45));
+    written(&mut conn, Timestamp(46));
     assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":3}"#]);
     // A resend below the position: the stored position is acked again.
     assert!(!conn.handle_inbound_in_place(Timestamp(30), 2, false));
@@ -283,4 +291,54 @@ fn ids_above_2_pow_53_are_no_frames() {
     assert!(!conn.handle_inbound_in_place(Timestamp(11), over, false));
     conn.handle_message(Timestamp(12), msg(MAX_INBOUND_ID, "2"));
     assert_eq!(handed(&mut conn), [(MAX_INBOUND_ID, false, "2".into())]);
+}
+
+#[test]
+fn a_burst_writes_the_position_at_most_every_25_ms_and_no_ack_waits_longer() {
+    use sw_websocket::core::INBOUND_WRITE_EVERY;
+    let every = INBOUND_WRITE_EVERY.get();
+    let mut conn = open(ON);
+    sends(&mut conn);
+    events(&mut conn);
+    let (mut writes, mut handled_at, mut worst) = (0, Vec::new(), 0);
+    for id in 1..=1000u64 {
+        let now = Timestamp(100 + id);
+        conn.handle_timeout(now);
+        conn.handle_message(now, msg(id, "1"));
+        assert_eq!(handed(&mut conn).len(), 1, "one at a time");
+        conn.handle_inbound_done(now, id, Ok(()));
+        handled_at.push(now.0);
+        if conn.poll_persist().is_some() {
+            writes += 1;
+            written(&mut conn, now); // a write that lands at once
+        }
+        for ack in sends(&mut conn) {
+            let acked: u64 = ack.trim_end_matches('}').rsplit(':').next().unwrap().parse().unwrap();
+            let oldest_unacked = handled_at.iter().copied().min().unwrap();
+            worst = worst.max(now.0 - oldest_unacked);
+            handled_at.retain(|at| *at > 100 + acked);
+        }
+    }
+    conn.handle_timeout(Timestamp(100 + 1000 + every));
+    written(&mut conn, Timestamp(100 + 1000 + every));
+    assert_eq!(sends(&mut conn), [r#"{"type":"sw.ack","id":1000}"#]);
+    assert!(writes <= 1000 / every + 1, "{writes} writes");
+    assert!(worst <= every, "an ack waited {worst} ms");
+}
+
+#[test]
+fn a_paced_write_still_happens_after_the_socket_closed() {
+    let mut conn = open(ON);
+    sends(&mut conn);
+    conn.handle_message(Timestamp(10), msg(1, "1"));
+    conn.handle_inbound_done(Timestamp(10), 1, Ok(()));
+    written(&mut conn, Timestamp(10));
+    conn.handle_message(Timestamp(11), msg(2, "2"));
+    conn.handle_inbound_done(Timestamp(12), 2, Ok(()));
+    conn.handle_close(Timestamp(13), 1006, "", false);
+    written(&mut conn, Timestamp(13));
+    assert_eq!(conn.poll_persist(), None);
+    conn.handle_timeout(Timestamp(35));
+    assert!(conn.poll_persist().is_some(), "the paced write of position 2");
+    assert_eq!(conn.snapshot().inbound_handled, 2);
 }

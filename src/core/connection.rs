@@ -245,10 +245,9 @@ impl Connection {
                 Timer::CloseTimeout => self.abandon_close(),
                 Timer::Reconnect => self.on_reconnect(now),
                 Timer::Heartbeat => self.on_heartbeat_timeout(now),
-                Timer::Persist => {
-                    self.mark_dirty();
-                }
+                Timer::Persist => _ = self.mark_dirty(),
                 Timer::Handler => self.on_handler_timeout(now),
+                Timer::InboundWrite => self.write_inbound_position(now),
             }
         }
     }

@@ -14,7 +14,7 @@ use crate::core::inbox::Item;
 use crate::core::io::{Action, Event};
 use crate::core::json::{raw_object, whole_number};
 use crate::core::timer::Timer;
-use crate::core::{Error, Message, Timestamp};
+use crate::core::{Error, Message, Millis, Timestamp};
 
 /// An inbound frame of the server.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,6 +27,11 @@ pub(crate) enum Frame<'a> {
 
 /// Every inbound frame contains one of these; a text without both is never one.
 const MARKS: [&[u8]; 2] = [b"\"sw.msg\"", b"\"sw.gap\""];
+
+/// During a burst, the handled position is written at most this often (a
+/// `chrome.storage` write per message would cost more than the message):
+/// an ack waits at most this long plus one storage write after its handler.
+pub const INBOUND_WRITE_EVERY: Millis = Millis(25);
 
 /// The largest id or position a frame may carry: 2^53 - 1, the largest
 /// whole number a JS number holds exactly (the app sees ids as numbers, and
@@ -151,7 +156,7 @@ impl Connection {
                 }
                 Item::Gap { after, next } => {
                     self.events.push_back(Event::Gap { after, next });
-                    self.inbound_handled(next.saturating_sub(1));
+                    self.inbound_handled(now, next.saturating_sub(1));
                 }
             }
         }
@@ -184,18 +189,35 @@ impl Connection {
     fn finish_inbound(&mut self, now: Timestamp, id: u64) {
         self.inbound.running = None;
         self.timers.stop(Timer::Handler);
-        self.inbound_handled(id);
+        self.inbound_handled(now, id);
         self.next_inbound(now);
     }
 
-    /// Moves the handled position to `id` and writes it; acked once stored.
-    fn inbound_handled(&mut self, id: u64) {
+    /// Moves the handled position to `id` and writes it, at once or (during
+    /// a burst) [`INBOUND_WRITE_EVERY`] after the last write of it; acked
+    /// once stored.
+    fn inbound_handled(&mut self, now: Timestamp, id: u64) {
         if id <= self.inbound.handled {
             return;
         }
         self.inbound.handled = id;
+        match self.inbound.written_at {
+            Some(at) if now < at + INBOUND_WRITE_EVERY => {
+                if !self.timers.is_set(Timer::InboundWrite) {
+                    self.timers
+                        .set(Timer::InboundWrite, at + INBOUND_WRITE_EVERY);
+                }
+            }
+            _ => self.write_inbound_position(now),
+        }
+    }
+
+    /// Writes the handled position (acked once stored).
+    pub(crate) fn write_inbound_position(&mut self, now: Timestamp) {
+        self.timers.stop(Timer::InboundWrite);
+        self.inbound.written_at = Some(now);
         let seq = self.mark_dirty();
-        self.inbound.unstored.push_back((seq, id));
+        self.inbound.unstored.push_back((seq, self.inbound.handled));
     }
 
     /// The writes up to `seq` are stored: their positions may be acked.

@@ -1,6 +1,7 @@
 //! The state of reliable inbound delivery (the rules that use it are in
 //! `inbound.rs`; a leaf module, as the connection holds it).
 
+use crate::core::Timestamp;
 use std::collections::VecDeque;
 
 /// What waits to be handled.
@@ -36,6 +37,8 @@ pub(crate) struct Inbound {
     /// A socket opened before the stored position was known: its
     /// `sw.resume` waits for it.
     pub(super) resume_due: bool,
+    /// When the position was last written (the writes are paced).
+    pub(super) written_at: Option<Timestamp>,
 }
 
 impl Inbound {

@@ -75,7 +75,7 @@ pub use counters::Counters;
 pub use error::Error;
 pub use error::ErrorInfo;
 pub use ids::ID_BLOCK;
-pub use inbound::MAX_INBOUND_ID;
+pub use inbound::{INBOUND_WRITE_EVERY, MAX_INBOUND_ID};
 pub use io::{Action, Event, SendOptions, Sent};
 pub use lifecycle::WAKE_ALARM_AFTER;
 pub use message::Message;

@@ -19,10 +19,12 @@ pub(crate) enum Timer {
     Persist,
     /// End an inbound message's handling that takes too long.
     Handler,
+    /// Write the handled inbound position, paced during a burst.
+    InboundWrite,
 }
 
 impl Timer {
-    const ALL: [Timer; 7] = [
+    const ALL: [Timer; 8] = [
         Timer::Keepalive,
         Timer::ConnectTimeout,
         Timer::CloseTimeout,
@@ -30,6 +32,7 @@ impl Timer {
         Timer::Heartbeat,
         Timer::Persist,
         Timer::Handler,
+        Timer::InboundWrite,
     ];
 
     fn index(self) -> usize {
@@ -56,10 +59,10 @@ impl TimerTable {
         }
     }
 
-    /// Stops every timer of the socket (all but `Persist`).
+    /// Stops every timer of the socket (all but the writes').
     pub(crate) fn stop_socket_timers(&mut self) {
         for timer in Timer::ALL {
-            if timer != Timer::Persist {
+            if !matches!(timer, Timer::Persist | Timer::InboundWrite) {
                 self.stop(timer);
             }
         }

@@ -4,11 +4,16 @@
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** `rounds` rounds of `count` messages each way; `sw(request)` asks the bench worker. */
-export async function inbound(sw, url, control, { rounds, count = 2000, log }) {
+/**
+ * `rounds` rounds (at least 11: a round lasts a tenth of a second, and one
+ * alone swings by half) of `count` messages each way; `sw(request)` asks the
+ * bench worker.
+ */
+export async function inbound(sw, url, control, { rounds: asked, count = 4000, log }) {
+  const rounds = Math.max(asked, 11);
   const ms = { reliable: [], plain: [] };
   // One untimed round first, as the throughput cases do.
-  await sw({ cmd: 'inbound', url, control, count: 200, first: 'plain' });
+  await sw({ cmd: 'inbound', url, control, count, first: 'plain' });
   for (let round = 0; round < rounds; round++) {
     const reply = await sw({ cmd: 'inbound', url, control, count, first: round % 2 ? 'plain' : 'reliable' });
     ms.reliable.push(reply.ms.reliable);

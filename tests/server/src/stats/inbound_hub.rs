@@ -59,12 +59,11 @@ impl Hub {
         })
     }
 
-    /// Stores `texts` for `tag`, in order, and sends them at once to every
-    /// live connection of `tag` that resumed.
+    /// Stores `texts` for `tag`, in order, and sends each at once to every
+    /// live connection of `tag` that resumed (as it is stored: the first
+    /// goes out before the last is made, as plain pushes do).
     pub fn inbound_push(&self, tag: &str, texts: impl Iterator<Item = String>) -> Pushed {
         self.with(|inner| {
-            let store = inner.inbound.entry(tag.to_owned()).or_default();
-            let ids: Vec<u64> = texts.map(|text| store.push(text)).collect();
             let mut live: Vec<u64> = inner
                 .resumed
                 .iter()
@@ -72,19 +71,25 @@ impl Hub {
                 .map(|(conn, _)| *conn)
                 .collect();
             live.sort_unstable();
-            for conn in &live {
-                let Some(tx) = inner.live.get(conn) else {
-                    continue;
-                };
-                for id in &ids {
-                    if let Some(text) = store.send(*id) {
-                        let _ = tx.send(Command::Text(text));
+            let senders: Vec<_> = live
+                .iter()
+                .filter_map(|conn| inner.live.get(conn))
+                .collect();
+            let store = inner.inbound.entry(tag.to_owned()).or_default();
+            let (mut first, mut last) = (None, None);
+            for text in texts {
+                let id = store.push(text);
+                first.get_or_insert(id);
+                last = Some(id);
+                for tx in &senders {
+                    if let Some(frame) = store.send(id) {
+                        let _ = tx.send(Command::Text(frame));
                     }
                 }
             }
             Pushed {
-                first: ids.first().copied(),
-                last: ids.last().copied(),
+                first,
+                last,
                 live: live.len(),
             }
         })
