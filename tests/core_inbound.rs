@@ -313,7 +313,13 @@ fn a_burst_writes_the_position_at_most_every_25_ms_and_no_ack_waits_longer() {
             written(&mut conn, now); // a write that lands at once
         }
         for ack in sends(&mut conn) {
-            let acked: u64 = ack.trim_end_matches('}').rsplit(':').next().unwrap().parse().unwrap();
+            let acked: u64 = ack
+                .trim_end_matches('}')
+                .rsplit(':')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
             let oldest_unacked = handled_at.iter().copied().min().unwrap();
             worst = worst.max(now.0 - oldest_unacked);
             handled_at.retain(|at| *at > 100 + acked);
@@ -339,6 +345,9 @@ fn a_paced_write_still_happens_after_the_socket_closed() {
     written(&mut conn, Timestamp(13));
     assert_eq!(conn.poll_persist(), None);
     conn.handle_timeout(Timestamp(35));
-    assert!(conn.poll_persist().is_some(), "the paced write of position 2");
+    assert!(
+        conn.poll_persist().is_some(),
+        "the paced write of position 2"
+    );
     assert_eq!(conn.snapshot().inbound_handled, 2);
 }
