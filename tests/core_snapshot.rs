@@ -6,7 +6,7 @@ mod support;
 use support::native::*;
 use sw_websocket::core::{
     Action, ConnState, Connection, Intent, Message, Options, SendOptions, Snapshot, SnapshotV1,
-    Timestamp,
+    Timestamp, SNAPSHOT_VERSION,
 };
 
 #[test]
@@ -15,7 +15,7 @@ fn snapshot_round_trips_through_json() {
     let json = to_json(&snapshot);
     let back: Snapshot = from_json(&json).expect("deserialize");
     assert_eq!(back, snapshot);
-    assert_eq!(back.version, 3);
+    assert_eq!(back.version, SNAPSHOT_VERSION);
     assert_eq!(back.intent, Intent::Open);
     assert_eq!(back.outbox.len(), 3);
     assert_eq!(back.outbox[1].kind, "binary");
@@ -101,7 +101,7 @@ fn version_1_migrates() {
     )
     .expect("v1 layout");
     let snapshot = v1.migrate();
-    assert_eq!(snapshot.version, 3);
+    assert_eq!(snapshot.version, SNAPSHOT_VERSION);
     assert_eq!(snapshot.next_id, 3);
     let mut conn = Connection::new();
     conn.restore(Timestamp(5), snapshot, None).expect("valid");

@@ -43,6 +43,10 @@ export interface SwWebSocketOptions {
   reliableInbound?: boolean;
   /** How long an inbound message's listeners may take (1 to 300000); default 60000. */
   handlerTimeoutMs?: number;
+  /** Sleep when idle: no application data either way for this long (1000 to 86400000 ms) closes the socket with 1000 and state `sleeping`; the intent stays open. Off by default. */
+  sleepAfterMs?: number;
+  /** While asleep, an alarm wakes the worker this often to catch up (30000 to 86400000 ms, default 300000); a `send()` wakes it at once. Needs `sleepAfterMs`. */
+  wakeEveryMs?: number;
   /** Kept only in `chrome.storage.session`, never in `local`, the status or logs. */
   authToken?: string;
   authQueryParam?: string;
@@ -67,7 +71,7 @@ export type SwWebSocketData = string | ArrayBuffer | ArrayBufferView;
 
 /** The connection states. */
 export type SwWebSocketState =
-  | "idle" | "connecting" | "open" | "closing" | "backoff" | "closed" | "gave_up";
+  | "idle" | "connecting" | "open" | "closing" | "backoff" | "closed" | "gave_up" | "sleeping";
 
 /**
  * The `kind` of every error the library gives. `init`: the module could
@@ -137,6 +141,8 @@ export interface SwWebSocketStatus {
   openedAt: number | null;
   /** The highest inbound id handled (`reliableInbound`), 0 if none. */
   inboundHandled: number;
+  /** While sleeping (`sleepAfterMs`): when the next wake is due, ms since the epoch. */
+  wakeAt: number | null;
 }
 
 /** One waiting message of `outbox()`. */

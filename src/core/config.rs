@@ -2,7 +2,7 @@
 
 use crate::core::json::quote;
 use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
-use crate::core::{Backoff, Error, Millis};
+use crate::core::{Auth, Backoff, Error, Millis, Sleep};
 
 /// The default keepalive interval: 20 s, well inside Chrome's 30 s idle limit.
 pub const DEFAULT_KEEPALIVE_MS: u64 = 20_000;
@@ -40,25 +40,6 @@ pub struct Heartbeat {
     pub reply: String,
     /// How long to wait for it before the connection counts as dead.
     pub timeout: Millis,
-}
-
-/// A secret sent on every open: as a query parameter, or as a first message
-/// `{"type":"sw.auth","token":...}`. Stored only in `chrome.storage.session`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Auth {
-    /// The token.
-    pub token: String,
-    /// The query parameter to carry it, or `None` for the first message.
-    pub query_param: Option<String>,
-}
-
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Auth")
-            .field("token", &"<redacted>")
-            .field("query_param", &self.query_param)
-            .finish()
-    }
 }
 
 /// The application-level keepalive: a data message sent after `interval` of
@@ -102,6 +83,8 @@ pub struct Config {
     pub(crate) handler_timeout: Millis,
     pub(crate) heartbeat: Option<Heartbeat>,
     pub(crate) auth: Option<Auth>,
+    /// Sleep when idle (`sleepAfterMs`, `wakeEveryMs`).
+    pub(crate) sleep: Option<Sleep>,
 }
 
 impl Default for Config {
@@ -123,6 +106,7 @@ impl Default for Config {
             handler_timeout: Millis(DEFAULT_HANDLER_TIMEOUT_MS),
             heartbeat: None,
             auth: None,
+            sleep: None,
         }
     }
 }
@@ -264,6 +248,9 @@ impl Config {
                 ));
             }
             check_range("heartbeatTimeoutMs", heartbeat.timeout.get(), 100, 120_000)?;
+        }
+        if let Some(sleep) = &self.sleep {
+            sleep.validate()?;
         }
         if let Some(auth) = &self.auth {
             if auth.token.is_empty() {

@@ -53,6 +53,8 @@ pub struct Connection {
     pub(super) write_failed: u64,
     /// Reliable inbound delivery.
     pub(super) inbound: Inbound,
+    /// The socket being opened is a wake's (see `sleep.rs`).
+    pub(super) woke: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -105,6 +107,7 @@ impl Connection {
             unsettled: VecDeque::new(),
             write_failed: 0,
             inbound: Inbound::default(),
+            woke: false,
         }
     }
 
@@ -118,12 +121,13 @@ impl Connection {
     /// Fails with [`Error::AlreadyConnected`] while connecting, open or in
     /// backoff, and with a URL or option error before anything happens.
     pub fn connect(&mut self, now: Timestamp, url: &str, options: Options) -> Result<(), Error> {
-        if self.phase.is_connecting() || self.phase.is_open() || self.phase.is_backoff() {
+        let p = &self.phase;
+        if p.is_connecting() || p.is_open() || p.is_backoff() || p.is_sleeping() {
             return Err(Error::AlreadyConnected);
         }
         let url = WsUrl::parse(url)?;
         let config = options.to_config()?;
-        self.abandon_close();
+        self.abandon_close(now);
         self.config = config;
         self.options = options;
         self.url = Some(url);
@@ -151,8 +155,8 @@ impl Connection {
         self.set_wake(None);
         self.mark_dirty();
         match self.phase {
-            Phase::Connecting | Phase::Open { .. } => self.start_close(now, request),
-            Phase::Backoff { .. } | Phase::GaveUp => {
+            Phase::Connecting | Phase::Open { .. } => self.start_close(now, request, false),
+            Phase::Backoff { .. } | Phase::GaveUp | Phase::Sleeping { .. } => {
                 self.timers.stop_socket_timers();
                 self.set_phase(Phase::Closed);
             }
@@ -180,6 +184,7 @@ impl Connection {
                 .push_back(Action::Send(reliable::auth_frame(&auth.token)));
         }
         self.inbound_on_open();
+        self.sleep_on_open(now);
         self.outbox.rewind();
         self.flush_outbox(now);
         self.mark_dirty();
@@ -194,6 +199,7 @@ impl Connection {
             was_clean,
         };
         match self.phase {
+            Phase::Closing { to_sleep: true, .. } => self.fall_asleep(now, info),
             Phase::Closing { .. } => self.finish_close(info, Phase::Closed),
             Phase::Connecting | Phase::Open { .. } => self.lost(now, info),
             _ => {}
@@ -227,27 +233,19 @@ impl Connection {
         self.lost(now, info);
     }
 
-    /// The browser went online or offline: offline pauses reconnect attempts.
-    pub fn handle_online(&mut self, now: Timestamp, online: bool) {
-        let was = self.online;
-        self.online = online;
-        if online && !was && self.phase.is_backoff() {
-            self.timers.set(Timer::Reconnect, now);
-        }
-    }
-
     /// Runs every timer whose deadline is at or before `now`.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         while let Some(timer) = self.timers.take_expired(now) {
             match timer {
                 Timer::Keepalive => self.on_keepalive(now),
                 Timer::ConnectTimeout => self.on_connect_timeout(now),
-                Timer::CloseTimeout => self.abandon_close(),
+                Timer::CloseTimeout => self.abandon_close(now),
                 Timer::Reconnect => self.on_reconnect(now),
                 Timer::Heartbeat => self.on_heartbeat_timeout(now),
                 Timer::Persist => _ = self.mark_dirty(),
                 Timer::Handler => self.on_handler_timeout(now),
                 Timer::InboundWrite => self.write_inbound_position(now),
+                Timer::Sleep => self.on_sleep_timer(now),
             }
         }
     }

@@ -48,6 +48,11 @@ impl Inbound {
         self.stored = self.stored.max(handled);
     }
 
+    /// A message queued or being handled, or a handled position not stored.
+    pub(super) fn busy(&self) -> bool {
+        self.running.is_some() || !self.queue.is_empty() || !self.unstored.is_empty()
+    }
+
     pub(super) fn last_known(&self) -> u64 {
         let queued = self.queue.back().map(|item| match item {
             Item::Msg { id, .. } => *id,

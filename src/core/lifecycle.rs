@@ -38,7 +38,8 @@ impl Connection {
         self.set_phase(Phase::Connecting);
     }
 
-    pub(super) fn start_close(&mut self, now: Timestamp, request: CloseRequest) {
+    /// Starts the closing handshake (`to_sleep`: to sleep, see `sleep.rs`).
+    pub(super) fn start_close(&mut self, now: Timestamp, request: CloseRequest, to_sleep: bool) {
         self.actions.push_back(Action::Close {
             code: request.code(),
             reason: request.reason().to_owned(),
@@ -46,7 +47,7 @@ impl Connection {
         self.timers.stop_socket_timers();
         self.timers
             .set(Timer::CloseTimeout, now + self.config.close_timeout());
-        self.set_phase(Phase::Closing { request });
+        self.set_phase(Phase::Closing { request, to_sleep });
     }
 
     pub(super) fn finish_close(&mut self, info: CloseInfo, next: Phase) {
@@ -114,7 +115,22 @@ impl Connection {
         }
     }
 
+    /// The browser went online or offline: offline pauses reconnect attempts.
+    pub fn handle_online(&mut self, now: Timestamp, online: bool) {
+        let was = self.online;
+        self.online = online;
+        if online && !was && self.phase.is_backoff() {
+            self.timers.set(Timer::Reconnect, now);
+        }
+    }
+
     pub(super) fn on_reconnect(&mut self, now: Timestamp) {
+        if let Phase::Sleeping { until } = self.phase {
+            if now >= until {
+                self.wake_up(now);
+            }
+            return;
+        }
         if !self.phase.is_backoff() || !self.intent_open {
             return;
         }
@@ -192,17 +208,22 @@ impl Connection {
 
     /// Drops a socket whose closing handshake is under way (it timed out, or
     /// `connect` wants a new one); the close is reported as unclean.
-    pub(super) fn abandon_close(&mut self) {
-        let Phase::Closing { request } = &self.phase else {
+    pub(super) fn abandon_close(&mut self, now: Timestamp) {
+        let Phase::Closing { request, to_sleep } = &self.phase else {
             return;
         };
+        let to_sleep = *to_sleep;
         let info = CloseInfo {
             code: request.code(),
             reason: request.reason().to_owned(),
             was_clean: false,
         };
         self.actions.push_back(Action::Drop);
-        self.finish_close(info, Phase::Closed);
+        if to_sleep {
+            self.fall_asleep(now, info);
+        } else {
+            self.finish_close(info, Phase::Closed);
+        }
     }
 
     pub(super) fn report(&mut self, error: Error) {

@@ -25,6 +25,7 @@
 //! into `config.rs`, `snapshot.rs`, `status.rs`, each defined once as a
 //! record of `codec/` (read and written as JS objects or JSON alike).
 
+mod auth;
 mod backoff;
 mod base64;
 mod close;
@@ -51,6 +52,7 @@ mod reliable;
 mod restore;
 mod resume;
 mod sending;
+mod sleep;
 mod snapshot;
 mod state;
 mod status;
@@ -60,12 +62,13 @@ mod time;
 mod timer;
 mod url;
 
+pub use auth::Auth;
 pub use backoff::{
     Backoff, DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS, DEFAULT_MIN_UPTIME_MS,
 };
 pub use close::{CloseInfo, CloseRequest, MAX_CLOSE_REASON_BYTES, NORMAL_CLOSURE};
 pub use config::{
-    Auth, Config, Heartbeat, Keepalive, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
+    Config, Heartbeat, Keepalive, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
     DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS,
     DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES,
     DEFAULT_WATCHDOG_MS, MAX_HANDLER_TIMEOUT_MS, MAX_KEEPALIVE_MS, MIN_KEEPALIVE_MS,
@@ -85,6 +88,7 @@ pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSA
 pub use protocols::Protocols;
 pub use reliable::{parse_ack, ACK_MARK, PROTOCOL_MARK};
 pub use resume::Loaded;
+pub use sleep::{Sleep, DEFAULT_WAKE_EVERY_MS, MIN_WAKE_EVERY_MS, SLEEP_REASON, WAKE_LINGER};
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
 pub use state::{ConnState, Intent};
 pub use status::Status;

@@ -4,11 +4,12 @@ use crate::core::codec::{whole, Record, Rules, Slot, Visit};
 use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
 use crate::core::text::number;
 use crate::core::Protocols;
+use crate::core::Sleep;
 use crate::core::{
     Auth, Backoff, Config, Error, Heartbeat, Keepalive, Millis, DEFAULT_CLOSE_TIMEOUT_MS,
     DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HANDLER_TIMEOUT_MS,
     DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_KEEPALIVE_MESSAGE, DEFAULT_KEEPALIVE_MS,
-    DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WATCHDOG_MS,
+    DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_WAKE_EVERY_MS, DEFAULT_WATCHDOG_MS,
 };
 
 /// Connect options as they come from JS (camelCase keys, numbers as `f64`).
@@ -63,6 +64,12 @@ pub struct Options {
     /// How long an inbound message's handlers may take, in milliseconds
     /// (default 60 000, at most 300 000).
     pub handler_timeout_ms: Option<f64>,
+    /// Sleep after this long without application data, in milliseconds
+    /// (1 000 to 86 400 000; default: never).
+    pub sleep_after_ms: Option<f64>,
+    /// While asleep, wake this often, in milliseconds (30 000 to 86 400 000,
+    /// default 300 000; needs `sleepAfterMs`).
+    pub wake_every_ms: Option<f64>,
     /// A secret sent on every open; stored only in `chrome.storage.session`.
     pub auth_token: Option<String>,
     /// The query parameter that carries `authToken` (else a first message).
@@ -125,6 +132,8 @@ impl Record for Options {
             "handlerTimeoutMs",
             Slot::OptNumber(&mut self.handler_timeout_ms),
         );
+        v.field("sleepAfterMs", Slot::OptNumber(&mut self.sleep_after_ms));
+        v.field("wakeEveryMs", Slot::OptNumber(&mut self.wake_every_ms));
         v.field("authToken", Slot::Secret(&mut self.auth_token));
         v.field("authQueryParam", Slot::OptText(&mut self.auth_query_param));
     }
@@ -186,6 +195,23 @@ impl Options {
             o.handler_timeout_ms,
             DEFAULT_HANDLER_TIMEOUT_MS,
         )?;
+        let sleep = match (
+            opt_whole("sleepAfterMs", o.sleep_after_ms)?,
+            o.wake_every_ms,
+        ) {
+            (None, Some(_)) => {
+                return Err(Error::InvalidOption(
+                    "wakeEveryMs needs sleepAfterMs".into(),
+                ))
+            }
+            (None, None) => None,
+            (Some(after), every) => Some(Sleep {
+                after: Millis(after),
+                wake_every: Millis(
+                    opt_whole("wakeEveryMs", every)?.unwrap_or(DEFAULT_WAKE_EVERY_MS),
+                ),
+            }),
+        };
         if o.auth_token.is_none() && o.auth_query_param.is_some() {
             return Err(Error::InvalidOption(
                 "authQueryParam needs authToken".into(),
@@ -224,6 +250,7 @@ impl Options {
                 token: token.clone(),
                 query_param: o.auth_query_param.clone(),
             }),
+            sleep,
         };
         config.validate()
     }

@@ -32,6 +32,10 @@ impl Connection {
             last_close: self.last_close.clone(),
             last_error: self.last_error.clone(),
             inbound_handled: self.inbound.handled,
+            sleep_until: match self.phase {
+                Phase::Sleeping { until } => Some(until.as_millis()),
+                _ => None,
+            },
         }
     }
 

@@ -67,6 +67,7 @@ impl Connection {
 
     pub(super) fn count_received(&mut self, now: Timestamp) {
         self.counters.received += 1;
+        self.app_data(now);
         self.lazy_persist(now);
     }
 }

@@ -104,8 +104,14 @@ impl Connection {
             return Ok(());
         }
         self.set_intent(true);
-        match snapshot.next_attempt_at.map(Timestamp) {
-            Some(at) if at > now => self.back_off(now, at),
+        match (snapshot.next_attempt_at, snapshot.sleep_until) {
+            (Some(at), _) if Timestamp(at) > now => self.back_off(now, Timestamp(at)),
+            // Asleep: still, or woken by its alarm (or anything else) now.
+            (_, Some(until)) if Timestamp(until) > now => self.sleep_until(Timestamp(until)),
+            (_, Some(_)) => {
+                self.woke = true;
+                self.open_socket(now, false);
+            }
             _ => self.open_socket(now, true),
         }
         Ok(())

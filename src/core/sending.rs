@@ -46,6 +46,7 @@ impl Connection {
         self.unsettled.push_back((seq, id));
         self.reserve_ids();
         self.flush_outbox(now);
+        self.wake_up(now); // a send while asleep wakes at once
         Ok(if reliable {
             Sent::Reliable { id, seq }
         } else {
@@ -63,6 +64,7 @@ impl Connection {
             .take_ready(self.ids.sendable_below(), &mut self.actions);
         if frames > 0 {
             self.counters.sent += frames;
+            self.app_data(now);
             self.mark_dirty(); // entries left the outbox, or are sent now
             self.touch(now);
         }
@@ -107,6 +109,7 @@ impl Connection {
         }
         self.counters.sent += 1;
         self.touch(now);
+        self.app_data(now);
         Ok(true)
     }
 

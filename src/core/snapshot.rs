@@ -6,10 +6,11 @@ use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Intent, Message, Options};
 
 /// The snapshot layout this version writes.
-pub const SNAPSHOT_VERSION: u32 = 3;
+pub const SNAPSHOT_VERSION: u32 = 4;
 
-/// The field layout 3 added to layout 2 (read from 2 as 0).
-const ADDED_IN_3: &str = "inboundHandled";
+/// The fields layouts 3 and 4 added, with the layout that added each: an
+/// older layout is read without them (as 0 and `null`).
+const ADDED: [(u32, &str); 2] = [(3, "inboundHandled"), (4, "sleepUntil")];
 
 /// Everything needed to come back after the worker was stopped. Secrets
 /// (`authToken`) are not in it: the shell keeps them in `chrome.storage.session`.
@@ -43,6 +44,8 @@ pub struct Snapshot {
     pub last_error: Option<ErrorInfo>,
     /// The highest inbound id handled (`reliableInbound`), 0 if none.
     pub inbound_handled: u64,
+    /// When the next wake is due (ms since the epoch), while asleep.
+    pub sleep_until: Option<u64>,
 }
 
 /// An outbox entry as stored: binary data in base64.
@@ -89,36 +92,41 @@ impl Record for Snapshot {
         v.field("outbox", Slot::Records(&mut self.outbox));
         v.field("lastClose", Slot::OptRecord(&mut self.last_close));
         v.field("lastError", Slot::OptRecord(&mut self.last_error));
-        v.field(ADDED_IN_3, Slot::U64(&mut self.inbound_handled));
+        v.field(ADDED[0].1, Slot::U64(&mut self.inbound_handled));
+        v.field(ADDED[1].1, Slot::OptU64(&mut self.sleep_until));
     }
 }
 
-/// Layout 2: layout 3 without the field 3 added, as strict.
+/// Layout `V` (2 or 3): the current one without the fields added after it,
+/// as strict.
 #[derive(Default)]
-struct SnapshotV2(Snapshot);
+struct Older<const V: u32>(Snapshot);
 
-impl Record for SnapshotV2 {
+impl<const V: u32> Record for Older<V> {
     fn rules(&self) -> Rules {
         Rules::STRICT
     }
 
     fn fields(&mut self, v: &mut dyn Visit) {
-        self.0.fields(&mut Without {
-            key: ADDED_IN_3,
+        self.0.fields(&mut Before {
+            layout: V,
             inner: v,
         });
     }
 }
 
-/// A visitor that passes on every field but `key`.
-struct Without<'a> {
-    key: &'static str,
+/// A visitor that passes on the fields layout `layout` has.
+struct Before<'a> {
+    layout: u32,
     inner: &'a mut dyn Visit,
 }
 
-impl Visit for Without<'_> {
+impl Visit for Before<'_> {
     fn field(&mut self, key: &'static str, slot: Slot<'_>) {
-        if key != self.key {
+        if !ADDED
+            .iter()
+            .any(|(added, k)| *k == key && *added > self.layout)
+        {
             self.inner.field(key, slot);
         }
     }
@@ -152,8 +160,8 @@ impl Record for SnapshotV1 {
 }
 
 impl Snapshot {
-    /// A stored value as the current snapshot: versions 1 and 2 migrated,
-    /// version 3 read, anything else refused, saying why. What the shell decodes
+    /// A stored value as the current snapshot: versions 1 to 3 migrated,
+    /// version 4 read, anything else refused, saying why. What the shell decodes
     /// from `chrome.storage`, and the `snapshot` fuzz target natively.
     pub fn from_stored<T: Tree>(stored: &T) -> Result<Snapshot, String> {
         if !stored.is_object() {
@@ -163,12 +171,12 @@ impl Snapshot {
             Some(1.0) => decode::<SnapshotV1, T>(stored)
                 .map(SnapshotV1::migrate)
                 .map_err(|e| format!("version 1: {e}")),
-            Some(2.0) => decode::<SnapshotV2, T>(stored)
-                .map(|v2| Snapshot {
-                    version: SNAPSHOT_VERSION,
-                    ..v2.0
-                })
+            Some(2.0) => decode::<Older<2>, T>(stored)
+                .map(|old| old.0.current())
                 .map_err(|e| format!("version 2: {e}")),
+            Some(3.0) => decode::<Older<3>, T>(stored)
+                .map(|old| old.0.current())
+                .map_err(|e| format!("version 3: {e}")),
             Some(v) if v == f64::from(SNAPSHOT_VERSION) => decode(stored),
             Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
             None => Err("no version".into()),
@@ -182,6 +190,14 @@ impl Snapshot {
     /// [`Loaded::Corrupt`]: crate::core::Loaded::Corrupt
     pub fn salvage_next_id<T: Tree>(stored: &T) -> Option<u64> {
         stored.get("nextId")?.as_number().and_then(whole)
+    }
+
+    /// An older layout's snapshot, read, in the current layout.
+    fn current(self) -> Snapshot {
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            ..self
+        }
     }
 }
 
@@ -214,6 +230,7 @@ impl SnapshotV1 {
             last_close: None,
             last_error: None,
             inbound_handled: 0,
+            sleep_until: None,
         }
     }
 }

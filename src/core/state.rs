@@ -22,6 +22,9 @@ pub enum ConnState {
     Closed,
     /// The retry limit ran out; `connect` starts again.
     GaveUp,
+    /// Idle (`sleepAfterMs`): no socket until the next wake or `send`; the
+    /// caller's intent stays open.
+    Sleeping,
 }
 
 impl ConnState {
@@ -36,7 +39,7 @@ impl ConnState {
 
 impl ConnState {
     /// Every state, in the order of [`ConnState::NAMES`].
-    pub const ALL: [ConnState; 7] = [
+    pub const ALL: [ConnState; 8] = [
         ConnState::Idle,
         ConnState::Connecting,
         ConnState::Open,
@@ -44,9 +47,10 @@ impl ConnState {
         ConnState::Backoff,
         ConnState::Closed,
         ConnState::GaveUp,
+        ConnState::Sleeping,
     ];
     /// Every state's name.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "idle",
         "connecting",
         "open",
@@ -54,6 +58,7 @@ impl ConnState {
         "backoff",
         "closed",
         "gave_up",
+        "sleeping",
     ];
 }
 
@@ -119,11 +124,22 @@ impl Choice for Intent {
 pub(crate) enum Phase {
     Idle,
     Connecting,
-    Open { since: Timestamp },
-    Closing { request: CloseRequest },
-    Backoff { at: Timestamp },
+    Open {
+        since: Timestamp,
+    },
+    /// `to_sleep`: closed by the idle time, to sleep (see `sleep.rs`).
+    Closing {
+        request: CloseRequest,
+        to_sleep: bool,
+    },
+    Backoff {
+        at: Timestamp,
+    },
     Closed,
     GaveUp,
+    Sleeping {
+        until: Timestamp,
+    },
 }
 
 impl Phase {
@@ -136,6 +152,7 @@ impl Phase {
             Phase::Backoff { .. } => ConnState::Backoff,
             Phase::Closed => ConnState::Closed,
             Phase::GaveUp => ConnState::GaveUp,
+            Phase::Sleeping { .. } => ConnState::Sleeping,
         }
     }
 
@@ -161,5 +178,9 @@ impl Phase {
 
     pub(crate) fn is_closing(&self) -> bool {
         matches!(self, Phase::Closing { .. })
+    }
+
+    pub(crate) fn is_sleeping(&self) -> bool {
+        matches!(self, Phase::Sleeping { .. })
     }
 }

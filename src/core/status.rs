@@ -31,6 +31,8 @@ pub struct Status {
     pub opened_at: Option<u64>,
     /// The highest inbound id handled (`reliableInbound`), 0 if none.
     pub inbound_handled: u64,
+    /// When the next wake is due (ms since the epoch), while asleep.
+    pub wake_at: Option<u64>,
 }
 
 impl Record for Status {
@@ -51,6 +53,7 @@ impl Record for Status {
         v.field("lastClose", Slot::OptRecord(&mut self.last_close));
         v.field("openedAt", Slot::OptU64(&mut self.opened_at));
         v.field("inboundHandled", Slot::U64(&mut self.inbound_handled));
+        v.field("wakeAt", Slot::OptU64(&mut self.wake_at));
     }
 }
 
@@ -76,6 +79,10 @@ impl Connection {
                 _ => None,
             },
             inbound_handled: self.inbound.handled,
+            wake_at: match self.phase {
+                Phase::Sleeping { until } => Some(until.as_millis()),
+                _ => None,
+            },
         }
     }
 }

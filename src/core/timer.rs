@@ -21,10 +21,12 @@ pub(crate) enum Timer {
     Handler,
     /// Write the handled inbound position, paced during a burst.
     InboundWrite,
+    /// Sleep once idle (`sleepAfterMs`).
+    Sleep,
 }
 
 impl Timer {
-    const ALL: [Timer; 8] = [
+    const ALL: [Timer; 9] = [
         Timer::Keepalive,
         Timer::ConnectTimeout,
         Timer::CloseTimeout,
@@ -33,6 +35,7 @@ impl Timer {
         Timer::Persist,
         Timer::Handler,
         Timer::InboundWrite,
+        Timer::Sleep,
     ];
 
     fn index(self) -> usize {

@@ -1,5 +1,5 @@
 //! Bytes as a stored snapshot: JSON decoded by the decoder the shell ships
-//! (`Snapshot::from_stored`: `version` 1 and 2 migrated, 3 read, anything else
+//! (`Snapshot::from_stored`: `version` 1 to 3 migrated, 4 read, anything else
 //! refused), then restored into a fresh connection.
 //!
 //! Invariants (the name is in the panic message):
@@ -116,6 +116,8 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
         ConnState::GaveUp
     } else if snapshot.next_attempt_at.is_some_and(|at| at > NOW) {
         ConnState::Backoff
+    } else if snapshot.sleep_until.is_some_and(|at| at > NOW) {
+        ConnState::Sleeping
     } else {
         ConnState::Connecting
     };
