@@ -8,14 +8,14 @@ export const EVENT_TYPES = ['open', 'message', 'close', 'error', 'state', 'ack',
 export const READY_STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 
 /**
- * The readyState of a socket state: `connecting` and `backoff` (a new
- * attempt is coming) are CONNECTING, `open` OPEN, `closing` CLOSING, the
- * rest (`idle`, `closed`, `gave_up`) CLOSED.
+ * The readyState of a socket state: `connecting`, `backoff` and `sleeping`
+ * (a new socket is coming) are CONNECTING, `open` OPEN, `closing` CLOSING,
+ * the rest (`idle`, `closed`, `gave_up`) CLOSED.
  */
 export function readyStateOf(state) {
   if (state === 'open') return 1;
   if (state === 'closing') return 2;
-  return state === 'connecting' || state === 'backoff' ? 0 : 3;
+  return state === 'connecting' || state === 'backoff' || state === 'sleeping' ? 0 : 3;
 }
 
 /**

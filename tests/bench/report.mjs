@@ -11,6 +11,7 @@ export const BUDGETS = [
     value: (r) => r.throughput.find((t) => t.case === 'binary 64 KiB' && t.mode === mode && !t.check).ratio,
   })),
   { name: 'inbound 1 KiB handled (waitUntil, stored, acked) vs plain receive', min: 0.8, part: 'inbound', value: (r) => r.inbound.ratio },
+  { name: 'idle hour (simulated), sleeping after 60 s, waking every 5 min: share running', max: 0.2, part: 'sleep', value: (r) => r.idleHour.find((h) => h.sleeping === 'on').runningShare },
   { name: 'start-up to open vs plain JS twin, distant server', max: 1.25, part: 'startup', value: (r) => r.startup.distant.ratio },
   { name: '.wasm + JS glue, gzip KiB', max: 60, part: 'size', value: (r) => r.size.total.gzip / 1024 },
   { name: 'keepalive frames/min under traffic', max: 0, part: 'keepalive', value: (r) => r.keepalive.busyPerMinute },
@@ -50,6 +51,9 @@ export function report(r) {
   if (r.keepalive) {
     rows.push(['keepalive frames/min, idle', fmt(r.keepalive.idlePerMinute, 2), 'expected 3', '']);
     rows.push(['keepalive frames/min, 1 msg/s traffic', fmt(r.keepalive.busyPerMinute, 2), 'expected 0', '']);
+  }
+  for (const h of r.idleHour ?? []) {
+    rows.push([`idle hour (simulated), sleeping ${h.sleeping}: worker running`, `${fmt(h.runningShare * 100, 1)}%`, `${h.sockets} sockets`, '']);
   }
   if (r.queued) {
     rows.push([`storage writes for ${r.queued.count} queued sends`, String(r.queued.writes), '', '']);

@@ -127,6 +127,7 @@ export async function watchWorker(env, id = env.extensionId) {
   const page = await env.browser.newPage();
   const session = await page.createCDPSession();
   const versions = new Map();
+  const changes = []; // [at, running], each time the worker starts or stops running
   let stops = 0;
   session.on('ServiceWorker.workerVersionUpdated', ({ versions: list }) => {
     for (const v of list) {
@@ -134,6 +135,8 @@ export async function watchWorker(env, id = env.extensionId) {
         const before = versions.get(v.versionId)?.status;
         if (v.runningStatus === 'stopped' && before !== 'stopped') stops++;
         versions.set(v.versionId, { status: v.runningStatus, at: Date.now(), versionId: v.versionId });
+        const running = [...versions.values()].some((x) => x.status !== 'stopped');
+        if (changes.at(-1)?.[1] !== running) changes.push([Date.now(), running]);
       }
     }
   });
@@ -146,6 +149,16 @@ export async function watchWorker(env, id = env.extensionId) {
     },
     async stopAll() {
       await session.send('ServiceWorker.stopAllWorkers');
+    },
+    /** Milliseconds the worker ran (starting to stopped) between `from` and `to` (Date.now() values). */
+    runningMs(from, to) {
+      let total = 0;
+      changes.forEach(([at, running], i) => {
+        if (!running) return;
+        const end = changes[i + 1]?.[0] ?? to;
+        total += Math.max(0, Math.min(end, to) - Math.max(at, from));
+      });
+      return total;
     },
     /** How many times the worker was seen stopping. */
     stops() {
