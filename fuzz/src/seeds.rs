@@ -91,6 +91,26 @@ pub fn snapshots() -> Vec<(&'static str, String)> {
     gave_up.handle_close(t, 1006, "gone", false);
     push("gave-up", &gave_up);
 
+    // Asleep after the idle time, with a handled inbound position.
+    let mut asleep = Connection::new();
+    asleep
+        .connect(
+            t,
+            url,
+            opts(r#"{"sleepAfterMs": 1000, "wakeEveryMs": 60000, "reliableInbound": true}"#),
+        )
+        .expect("connect");
+    asleep.handle_open(t);
+    asleep.handle_message(t, r#"{"type":"sw.msg","id":7,"data":1}"#.into());
+    asleep.handle_inbound_done(t, 7, Ok(()));
+    let seq = asleep.poll_persist().expect("a change to write");
+    let next_id = asleep.snapshot().next_id;
+    asleep.handle_persisted(t, seq, next_id);
+    let later = Timestamp(START + 1_000);
+    asleep.handle_timeout(later);
+    asleep.handle_close(later, 1000, "", true);
+    push("asleep", &asleep);
+
     // The first, pre-release layout.
     let v1 = SnapshotV1 {
         version: 1,
