@@ -46,7 +46,9 @@ impl World {
 
     /// Carries out what the core asked for.
     fn drain(&mut self, now: u64) {
-        let Some(conn) = self.conn.as_mut() else { return };
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
         let mut activity = false;
         while let Some(action) = conn.poll_action() {
             match action {
@@ -97,14 +99,24 @@ impl World {
     fn run(&mut self, end: u64) {
         let mut now = 0;
         while now < end {
-            let core = self.conn.as_ref().and_then(|c| c.poll_timeout()).map(|t| t.as_millis());
+            let core = self
+                .conn
+                .as_ref()
+                .and_then(|c| c.poll_timeout())
+                .map(|t| t.as_millis());
             let stop = self.running_since.map(|_| self.last_event + IDLE_STOP);
-            let next = [core, stop, self.opening, self.watchdog.map(|w| w.1), self.wake]
-                .into_iter()
-                .flatten()
-                .min()
-                .unwrap_or(end)
-                .clamp(now, end);
+            let next = [
+                core,
+                stop,
+                self.opening,
+                self.watchdog.map(|w| w.1),
+                self.wake,
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(end)
+            .clamp(now, end);
             now = next;
             if self.opening == Some(now) {
                 self.opening = None;
@@ -165,7 +177,10 @@ fn main() {
     let cases = [
         ("off", "{}"),
         ("on", r#"{"sleepAfterMs": 60000, "wakeEveryMs": 300000}"#),
-        ("on, wake every 30 s", r#"{"sleepAfterMs": 60000, "wakeEveryMs": 30000}"#),
+        (
+            "on, wake every 30 s",
+            r#"{"sleepAfterMs": 60000, "wakeEveryMs": 30000}"#,
+        ),
     ];
     let rows: Vec<String> = cases
         .iter()

@@ -103,11 +103,18 @@ impl Connection {
                 .push_back(Event::GaveUp(self.last_close.clone()));
             return Ok(());
         }
+        if let Some(until) = snapshot.sleep_until.map(Timestamp).filter(|t| *t > now) {
+            // Still asleep (something else started the worker): no watchdog
+            // alarm, not even for a moment (its calls could land after the
+            // clearing ones and keep waking the worker).
+            self.intent_open = true;
+            self.sleep_until(until);
+            return Ok(());
+        }
         self.set_intent(true);
         match (snapshot.next_attempt_at, snapshot.sleep_until) {
             (Some(at), _) if Timestamp(at) > now => self.back_off(now, Timestamp(at)),
-            // Asleep: still, or woken by its alarm (or anything else) now.
-            (_, Some(until)) if Timestamp(until) > now => self.sleep_until(Timestamp(until)),
+            // Woken by its alarm (or anything else) once the wake was due.
             (_, Some(_)) => {
                 self.woke = true;
                 self.open_socket(now, false);
