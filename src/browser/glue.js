@@ -25,8 +25,20 @@ export async function storageSet(areaName, key, value) {
   await area(areaName).set({ [key]: value });
 }
 
+// Reads the socket class started while the module was still loading (see
+// `readEarly` in socket.js), by area and key: the first load of the same
+// keys takes its read instead of starting one. Shared through the global
+// scope, as the class and this module may be bundled apart.
+const EARLY = Symbol.for('sw-websocket.early-reads');
+
 /** The snapshot at `key` and the secret at `secretKey` (session), read at once; `[value, secret]`. */
 export async function storageLoad(areaName, key, secretKey) {
+  const early = fakeAreas ? undefined : globalThis[EARLY]?.get(`${areaName}:${key}`);
+  if (early) {
+    globalThis[EARLY].delete(`${areaName}:${key}`);
+    // A read left by a socket whose module never loaded is not taken later.
+    if (Date.now() - early.at < 10_000) return early.read;
+  }
   const value = storageGet(areaName, key);
   const secret = storageGet('session', secretKey);
   secret.catch(() => {}); // awaited below: a failure of both reports the snapshot's

@@ -50,6 +50,21 @@ export function checkSettings(settings, extra = [], who = 'new SwWebSocket()') {
   if (settings.url !== undefined && typeof settings.url !== 'string') fail('url must be a string');
 }
 
+/**
+ * Starts reading the stored state of `storageKey` at once, while the module
+ * loads and compiles (it used to wait for them): the engine's first load of
+ * those keys takes this read (glue.js). Only with the browser's storage.
+ */
+function readEarly(storageArea = 'local', storageKey) {
+  const areas = globalThis.chrome?.storage;
+  if (storageArea === 'none' || !areas?.[storageArea] || !areas.session) return;
+  const get = (area, key) => area.get(key).then((items) => items?.[key]);
+  const read = Promise.all([get(areas[storageArea], storageKey), get(areas.session, `${storageKey}:secret`)]);
+  read.catch(() => {}); // the engine sees the failure when it takes the read
+  const reads = (globalThis[Symbol.for('sw-websocket.early-reads')] ??= new Map());
+  reads.set(`${storageArea}:${storageKey}`, { read, at: Date.now() });
+}
+
 /** After resume(): connect to `url` unless already meant to be connected to it. */
 function keepConnected(engine, url, options) {
   const status = engine.status();
@@ -86,6 +101,7 @@ export class SwWebSocket extends EventTarget {
     /** Resolves with this socket once the module is loaded and the stored state restored. */
     // The history is read while the module loads and the state is restored.
     const history = this.#history.load();
+    readEarly(storageArea, storageKey);
     this.ready = load(wasm)
       .then(async () => {
         const engine = new SwWebSocketEngine({ storageKey, storageArea }, this);

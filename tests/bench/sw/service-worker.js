@@ -2,8 +2,8 @@
 // WebSocket measured side by side in the same worker. tests/bench/bench.mjs
 // talks to it from an extension page with chrome.runtime.sendMessage.
 //
-// Its start-up path is the demo extension's: init, then the SwWebSocket of
-// worker.js (its module load finds the instance ready), resume.
+// Its start-up path is the demo extension's: the SwWebSocket of worker.js
+// made at the top level (it loads the module and resumes), as start() does.
 import init from './pkg/sw_websocket.js';
 import { SwWebSocket } from './pkg/worker.js';
 import { interleaved, next, openRaw, payload, rawEndpoint, sleep, swEndpoint } from './echo.js';
@@ -14,15 +14,17 @@ const whenOpen = [];
 let wasm = null;
 const marks = { script: performance.now() }; // where start-up time goes
 
+// As start() does: the socket made at the top level (it starts reading its
+// stored state at once, while the module loads), its listeners added there.
+const sw = new SwWebSocket({ storageKey: 'bench' });
+sw.addEventListener('open', () => {
+  openedAt ??= performance.now();
+  whenOpen.splice(0).forEach((resolve) => resolve());
+});
 const ready = init({ module_or_path: new URL('./pkg/sw_websocket_bg.wasm', import.meta.url) })
   .then(async (exports) => {
     wasm = exports;
     marks.init = performance.now();
-    const sw = new SwWebSocket({ storageKey: 'bench' });
-    sw.addEventListener('open', () => {
-      openedAt ??= performance.now();
-      whenOpen.splice(0).forEach((resolve) => resolve());
-    });
     await sw.ready;
     marks.resume = performance.now();
     return sw;
