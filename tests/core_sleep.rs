@@ -355,7 +355,11 @@ fn a_snapshot_taken_asleep_restores_asleep_until_its_wake() {
         .iter()
         .filter(|a| matches!(a, Action::Watchdog(_)))
         .collect();
-    assert_eq!(watchdogs, [&Action::Watchdog(None)], "never set while asleep");
+    assert_eq!(
+        watchdogs,
+        [&Action::Watchdog(None)],
+        "never set while asleep"
+    );
     conn.handle_timeout(Timestamp(until));
     assert!(actions(&mut conn)
         .iter()

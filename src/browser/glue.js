@@ -52,29 +52,37 @@ export async function storageWrite(areaName, key, value, secretKey, secret) {
   else if (secret !== undefined) await storageSet('session', secretKey, secret);
 }
 
-/** A periodic alarm every `periodMs`, kept as is if it already has that period. */
-export async function alarmEvery(name, periodMs) {
+// Calls on one alarm run one after the other, in the order asked: a
+// `create` that awaits a `get` first must not land after a `clear` asked
+// for later (a watchdog alarm left set keeps waking a sleeping worker).
+// `call(alarms)` runs in its turn; without chrome.alarms it is `false`.
+const alarmTurns = new Map();
+
+function inTurn(name, call) {
   const alarms = globalThis.chrome?.alarms;
-  if (!alarms) return false;
-  const periodInMinutes = periodMs / 60000;
-  const existing = await alarms.get(name);
-  if (existing && existing.periodInMinutes === periodInMinutes) return true;
-  await alarms.create(name, { periodInMinutes, delayInMinutes: periodInMinutes });
-  return true;
+  const turn = (alarmTurns.get(name) ?? Promise.resolve()).then(() => (alarms ? call(alarms) : false));
+  alarmTurns.set(name, turn.catch(() => {}));
+  return turn;
+}
+
+/** A periodic alarm every `periodMs`, kept as is if it already has that period. */
+export function alarmEvery(name, periodMs) {
+  return inTurn(name, async (alarms) => {
+    const periodInMinutes = periodMs / 60000;
+    const existing = await alarms.get(name);
+    if (existing && existing.periodInMinutes === periodInMinutes) return true;
+    await alarms.create(name, { periodInMinutes, delayInMinutes: periodInMinutes });
+    return true;
+  });
 }
 
 /** A one-shot alarm at `when` (ms since the epoch). */
-export async function alarmAt(name, when) {
-  const alarms = globalThis.chrome?.alarms;
-  if (!alarms) return false;
-  await alarms.create(name, { when });
-  return true;
+export function alarmAt(name, when) {
+  return inTurn(name, (alarms) => alarms.create(name, { when }).then(() => true));
 }
 
-export async function alarmClear(name) {
-  const alarms = globalThis.chrome?.alarms;
-  if (!alarms) return false;
-  return alarms.clear(name);
+export function alarmClear(name) {
+  return inTurn(name, (alarms) => alarms.clear(name));
 }
 
 const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];

@@ -2,7 +2,8 @@
 
 use crate::core::json::quote;
 use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
-use crate::core::{Auth, Backoff, Error, Millis, Sleep};
+use crate::core::schedule::Sleep;
+use crate::core::{Auth, Backoff, Error, Millis};
 
 /// The default keepalive interval: 20 s, well inside Chrome's 30 s idle limit.
 pub const DEFAULT_KEEPALIVE_MS: u64 = 20_000;
@@ -191,6 +192,11 @@ impl Config {
     /// The subprotocols offered to the server.
     pub fn subprotocols(&self) -> &[String] {
         &self.protocols
+    }
+
+    /// When to sleep and how often to wake, if sleeping when idle is on.
+    pub fn sleep(&self) -> Option<Sleep> {
+        self.sleep
     }
 
     /// Checks every setting, returning the config or the first problem found.

@@ -51,6 +51,7 @@ mod receive;
 mod reliable;
 mod restore;
 mod resume;
+mod schedule;
 mod sending;
 mod sleep;
 mod snapshot;
@@ -88,7 +89,8 @@ pub use outbox::{OutboxEntry, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSA
 pub use protocols::Protocols;
 pub use reliable::{parse_ack, ACK_MARK, PROTOCOL_MARK};
 pub use resume::Loaded;
-pub use sleep::{Sleep, DEFAULT_WAKE_EVERY_MS, MIN_WAKE_EVERY_MS, SLEEP_REASON, WAKE_LINGER};
+pub use schedule::{Sleep, DEFAULT_WAKE_EVERY_MS, MIN_WAKE_EVERY_MS};
+pub use sleep::{SLEEP_REASON, WAKE_LINGER};
 pub use snapshot::{Snapshot, SnapshotV1, StoredMessage, SNAPSHOT_VERSION};
 pub use state::{ConnState, Intent};
 pub use status::Status;

@@ -2,9 +2,9 @@
 
 use crate::core::codec::{whole, Record, Rules, Slot, Visit};
 use crate::core::outbox::{DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_MAX_OUTBOX_MESSAGES};
+use crate::core::schedule::Sleep;
 use crate::core::text::number;
 use crate::core::Protocols;
-use crate::core::Sleep;
 use crate::core::{
     Auth, Backoff, Config, Error, Heartbeat, Keepalive, Millis, DEFAULT_CLOSE_TIMEOUT_MS,
     DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_FATAL_CLOSE_CODES, DEFAULT_HANDLER_TIMEOUT_MS,

@@ -14,64 +14,18 @@
 
 use crate::core::connection::Connection;
 use crate::core::io::Action;
+use crate::core::schedule::DEFAULT_WAKE_EVERY_MS;
 use crate::core::state::Phase;
 use crate::core::timer::Timer;
-use crate::core::{CloseInfo, CloseRequest, Config, Error, Millis, Timestamp};
+use crate::core::{CloseInfo, CloseRequest, Millis, Timestamp};
 
 /// The close reason of a socket closed to sleep.
 pub const SLEEP_REASON: &str = "sw-websocket: idle, sleeping";
-/// The default time between wakes.
-pub const DEFAULT_WAKE_EVERY_MS: u64 = 300_000;
-/// The shortest time between wakes: Chrome's shortest alarm period for
-/// packed extensions.
-pub const MIN_WAKE_EVERY_MS: u64 = 30_000;
 /// A wake that brings no application data sleeps again this long after its
 /// socket opened (a server answers `sw.resume` at once); a socket still busy
 /// (a send not acked, a message being handled, a position not stored) is
 /// checked again after as long.
 pub const WAKE_LINGER: Millis = Millis(3_000);
-
-/// When to sleep and how often to wake.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sleep {
-    /// No application data for this long: sleep.
-    pub(crate) after: Millis,
-    /// Asleep for this long between wakes.
-    pub(crate) wake_every: Millis,
-}
-
-impl Sleep {
-    /// No application data for this long: sleep.
-    pub fn after(&self) -> Millis {
-        self.after
-    }
-
-    /// Asleep for this long between wakes.
-    pub fn wake_every(&self) -> Millis {
-        self.wake_every
-    }
-
-    pub(crate) fn validate(&self) -> Result<(), Error> {
-        let range = |name: &str, v: u64, min: u64| {
-            if (min..=86_400_000).contains(&v) {
-                Ok(())
-            } else {
-                Err(Error::InvalidOption(format!(
-                    "{name} must be from {min} to 86400000, not {v}"
-                )))
-            }
-        };
-        range("sleepAfterMs", self.after.get(), 1_000)?;
-        range("wakeEveryMs", self.wake_every.get(), MIN_WAKE_EVERY_MS)
-    }
-}
-
-impl Config {
-    /// When to sleep and how often to wake, if sleeping when idle is on.
-    pub fn sleep(&self) -> Option<Sleep> {
-        self.sleep
-    }
-}
 
 impl Connection {
     /// Application data moved (a message handed to the app, or one of its
