@@ -68,6 +68,8 @@ fn every_option() -> Options {
         reliable: Some(false),
         reliable_inbound: Some(true),
         handler_timeout_ms: Some(5_000.0),
+        sleep_after_ms: Some(20_000.0),
+        wake_every_ms: Some(60_000.0),
         auth_token: Some("secret".into()),
         auth_query_param: Some("token".into()),
     }
@@ -112,6 +114,22 @@ fn snapshots_status_and_options_are_the_same_on_both_sides() {
     assert_eq!(agree(&snapshot), written);
 
     agree(&conn.status());
+    // Asleep: the wake time in both (sleepUntil, wakeAt).
+    let mut asleep = Connection::new();
+    let t = Timestamp(1_700_000_000_000);
+    asleep
+        .connect(t, "ws://127.0.0.1:9/ws", every_option())
+        .expect("valid");
+    asleep.handle_open(t);
+    let idle = Timestamp(t.0 + 20_000);
+    asleep.handle_timeout(idle);
+    asleep.handle_close(idle, 1000, "", true);
+    let snapshot = asleep.snapshot();
+    assert_eq!(snapshot.sleep_until, Some(idle.0 + 60_000));
+    let mut written = snapshot.clone();
+    written.options.auth_token = None;
+    assert_eq!(agree(&snapshot), written);
+    assert_eq!(agree(&asleep.status()).wake_at, Some(idle.0 + 60_000));
     let mut one = Options {
         protocols: Some(Protocols::One("chat".into())),
         ..Options::default()
