@@ -10,7 +10,6 @@
 //! ```
 
 use crate::core::connection::Connection;
-use crate::core::inbox::Item;
 use crate::core::io::{Action, Event};
 use crate::core::json::{raw_object, whole_number};
 use crate::core::timer::Timer;
@@ -92,7 +91,7 @@ impl Connection {
             }
             Frame::Gap { after, next } => {
                 if next > self.inbound.last_known().saturating_add(1) {
-                    self.inbound.queue.push_back(Item::Gap { after, next });
+                    self.inbound.queue.push_back(Event::Gap { after, next });
                 }
                 self.next_inbound(now);
             }
@@ -134,7 +133,9 @@ impl Connection {
             return false;
         }
         let data = data();
-        self.inbound.queue.push_back(Item::Msg { id, dup, data });
+        self.inbound
+            .queue
+            .push_back(Event::Inbound { id, dup, data });
         self.next_inbound(now);
         true
     }
@@ -143,22 +144,20 @@ impl Connection {
     /// a gap is reported and moves the position on by itself.
     fn next_inbound(&mut self, now: Timestamp) {
         while self.inbound.running.is_none() {
-            let Some(item) = self.inbound.queue.pop_front() else {
+            let Some(event) = self.inbound.queue.pop_front() else {
                 return;
             };
-            match item {
-                Item::Msg { id, dup, data } => {
-                    self.inbound.running = Some(id);
+            match &event {
+                Event::Inbound { id, .. } => {
+                    self.inbound.running = Some(*id);
                     let timeout = self.config.handler_timeout;
                     self.timers.set(Timer::Handler, now + timeout);
                     self.count_received(now);
-                    self.events.push_back(Event::Inbound { id, dup, data });
                 }
-                Item::Gap { after, next } => {
-                    self.events.push_back(Event::Gap { after, next });
-                    self.inbound_handled(now, next.saturating_sub(1));
-                }
+                Event::Gap { next, .. } => self.inbound_handled(now, next.saturating_sub(1)),
+                _ => continue,
             }
+            self.events.push_back(event);
         }
     }
 

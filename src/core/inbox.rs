@@ -1,23 +1,9 @@
 //! The state of reliable inbound delivery (the rules that use it are in
 //! `inbound.rs`; a leaf module, as the connection holds it).
 
+use crate::core::io::Event;
 use crate::core::Timestamp;
 use std::collections::VecDeque;
-
-/// What waits to be handled.
-#[derive(Clone, Debug)]
-pub(super) enum Item {
-    /// `data`: the JSON text, or `None` when the shell keeps it.
-    Msg {
-        id: u64,
-        dup: bool,
-        data: Option<String>,
-    },
-    Gap {
-        after: u64,
-        next: u64,
-    },
-}
 
 /// The inbound side of a connection.
 #[derive(Clone, Debug, Default)]
@@ -30,8 +16,9 @@ pub(crate) struct Inbound {
     pub(super) acked: u64,
     /// Handled positions waiting for their write: (persist seq, id).
     pub(super) unstored: VecDeque<(u64, u64)>,
-    /// Received, not yet handed to the app, in id order.
-    pub(super) queue: VecDeque<Item>,
+    /// Received, not yet handed to the app, in id order: the events to
+    /// give (`Inbound`, `Gap`), each when the one before was handled.
+    pub(super) queue: VecDeque<Event>,
     /// The message the app is handling.
     pub(super) running: Option<u64>,
     /// A socket opened before the stored position was known: its
@@ -54,9 +41,10 @@ impl Inbound {
     }
 
     pub(super) fn last_known(&self) -> u64 {
-        let queued = self.queue.back().map(|item| match item {
-            Item::Msg { id, .. } => *id,
-            Item::Gap { next, .. } => next.saturating_sub(1),
+        let queued = self.queue.back().and_then(|event| match event {
+            Event::Inbound { id, .. } => Some(*id),
+            Event::Gap { next, .. } => Some(next.saturating_sub(1)),
+            _ => None,
         });
         queued
             .into_iter()
