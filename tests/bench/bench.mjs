@@ -89,7 +89,23 @@ try {
     log('keepalive: one minute of counting started (idle and busy sockets)');
   }
 
-  if (want('throughput')) results.throughput = await throughput(sw, server.url);
+  if (want('throughput')) {
+    // Raw against raw must land within 0.97-1.03, or the machine was too
+    // noisy for the ratios to mean anything: measured again, at most twice,
+    // and a run that stays noisy says so and fails instead of reporting.
+    for (let attempt = 1; ; attempt++) {
+      results.throughput = await throughput(sw, server.url);
+      const off = results.throughput.filter((t) => t.check && (t.ratio < 0.97 || t.ratio > 1.03));
+      if (off.length === 0) break;
+      const what = off.map((t) => `${t.case} ${t.mode} ${t.ratio.toFixed(3)}`).join(', ');
+      if (attempt === 3) {
+        results.noisy = `raw against raw measured ${what} in 3 attempts (outside 0.97-1.03)`;
+        log(`the machine stayed too noisy: ${results.noisy}`);
+        break;
+      }
+      log(`the machine was too noisy: raw against raw measured ${what} (outside 0.97-1.03); throughput again (${attempt + 1} of 3)`);
+    }
+  }
   if (want('reliable')) results.reliable = await reliable(sw, server.url);
   if (want('inbound')) results.inbound = await inbound(sw, server.url, http, { rounds: ROUNDS, log });
   if (want('queued')) results.queued = await queued(sw);
@@ -281,8 +297,11 @@ async function startup(env, sw, twin, url, label) {
   }
   const result = { swMs: median(times.sw), twinMs: median(times.twin), times };
   result.ratio = result.swMs / result.twinMs;
+  // The spread: each start's ratio against the twin's start next to it.
+  const ratios = times.sw.map((ms, i) => ms / times.twin[i]).sort((a, b) => a - b);
+  result.spread = [ratios[0], ratios.at(-1)];
   // Where the time goes, medians: script (modules loaded), init (wasm ready), resume (state restored, socket opening).
   result.swMarks = Object.fromEntries(['script', 'init', 'resume'].map((k) => [k, median(marks.map((m) => m[k]))]));
-  log(`start-up to open, ${label}: sw ${result.swMs.toFixed(1)} ms, twin ${result.twinMs.toFixed(1)} ms (medians of ${STARTS}); sw script at ${result.swMarks.script.toFixed(1)}, wasm ready at ${result.swMarks.init.toFixed(1)}, resumed at ${result.swMarks.resume.toFixed(1)} ms`);
+  log(`start-up to open, ${label}: sw ${result.swMs.toFixed(1)} ms, twin ${result.twinMs.toFixed(1)} ms (medians of ${STARTS}; ratio ${result.ratio.toFixed(3)}, starts ${result.spread.map((x) => x.toFixed(2)).join('-')}); sw script at ${result.swMarks.script.toFixed(1)}, wasm ready at ${result.swMarks.init.toFixed(1)}, resumed at ${result.swMarks.resume.toFixed(1)} ms`);
   return result;
 }

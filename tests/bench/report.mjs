@@ -11,7 +11,7 @@ export const BUDGETS = [
     value: (r) => r.throughput.find((t) => t.case === 'binary 64 KiB' && t.mode === mode && !t.check).ratio,
   })),
   { name: 'inbound 1 KiB handled (waitUntil, stored, acked) vs plain receive', min: 0.8, part: 'inbound', value: (r) => r.inbound.ratio },
-  { name: 'idle hour (simulated), sleeping after 60 s, waking every 5 min: share running', max: 0.2, part: 'sleep', value: (r) => r.idleHour.find((h) => h.sleeping === 'on').runningShare },
+  { name: 'idle hour (simulated), sleeping after 60 s, waking every 5 min: share running', max: 0.2, part: 'idleHour', value: (r) => r.idleHour.find((h) => h.sleeping === 'on').runningShare },
   { name: 'start-up to open vs plain JS twin, distant server', max: 1.25, part: 'startup', value: (r) => r.startup.distant.ratio },
   { name: '.wasm + JS glue, gzip KiB', max: 60, part: 'size', value: (r) => r.size.total.gzip / 1024 },
   { name: 'keepalive frames/min under traffic', max: 0, part: 'keepalive', value: (r) => r.keepalive.busyPerMinute },
@@ -24,26 +24,28 @@ export const BUDGETS = [
 
 const fmt = (x, digits = 3) => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+/** A ratio with the spread of its rounds (lowest-highest). */
+const spread = (ratio, ratios) => (ratios?.length ? `${fmt(ratio)} (${fmt(Math.min(...ratios), 2)}-${fmt(Math.max(...ratios), 2)})` : fmt(ratio));
 
 /** Prints the table; returns whether every budget held (and records them in `results`). */
 export function report(r) {
-  const rows = [['measure', 'sw-websocket', 'baseline', 'ratio']];
+  const rows = [['measure', 'sw-websocket', 'baseline', 'ratio (rounds: lowest-highest)']];
   for (const t of r.throughput ?? []) {
     const label = t.check ? `  check: raw in sw's place, ${t.case} ${t.mode}` : `echo ${t.case} x${t.count}, ${t.mode} (msg/s)`;
-    rows.push([label, fmt(t.swPerSec, 0), `raw ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
+    rows.push([label, fmt(t.swPerSec, 0), `raw ${fmt(t.rawPerSec, 0)}`, spread(t.ratio, t.ratios)]);
   }
   for (const t of r.reliable ?? []) {
-    rows.push([`reliable text 1 KiB x${t.count}, ${t.mode}, send to ack (msg/s)`, fmt(t.swPerSec, 0), `raw frames ${fmt(t.rawPerSec, 0)}`, fmt(t.ratio)]);
+    rows.push([`reliable text 1 KiB x${t.count}, ${t.mode}, send to ack (msg/s)`, fmt(t.swPerSec, 0), `raw frames ${fmt(t.rawPerSec, 0)}`, spread(t.ratio, t.ratios)]);
   }
   if (r.inbound) {
     const i = r.inbound;
-    rows.push([`inbound text 1 KiB x${i.count}, reliableInbound handled (msg/s)`, fmt(i.reliablePerSec, 0), `plain ${fmt(i.plainPerSec, 0)}`, fmt(i.ratio)]);
+    rows.push([`inbound text 1 KiB x${i.count}, reliableInbound handled (msg/s)`, fmt(i.reliablePerSec, 0), `plain ${fmt(i.plainPerSec, 0)}`, spread(i.ratio, i.ratios)]);
   }
   if (r.startup) {
     const { loopback, distant, distantMs } = r.startup;
-    rows.push([`start-up to open, loopback, median of ${r.starts} (ms)`, fmt(loopback.swMs, 1), `twin ${fmt(loopback.twinMs, 1)}`, fmt(loopback.ratio)]);
+    rows.push([`start-up to open, loopback, median of ${r.starts} (ms)`, fmt(loopback.swMs, 1), `twin ${fmt(loopback.twinMs, 1)}`, spread(loopback.ratio, loopback.spread)]);
     rows.push([`  of which: modules loaded / wasm ready / resumed at`, ['script', 'init', 'resume'].map((k) => fmt(loopback.swMarks[k], 1)).join(' / '), '', '']);
-    rows.push([`start-up to open, server ${distantMs} ms away (ms)`, fmt(distant.swMs, 1), `twin ${fmt(distant.twinMs, 1)}`, fmt(distant.ratio)]);
+    rows.push([`start-up to open, server ${distantMs} ms away (ms)`, fmt(distant.swMs, 1), `twin ${fmt(distant.twinMs, 1)}`, spread(distant.ratio, distant.spread)]);
   }
   rows.push(['size .wasm (raw / gzip)', `${kib(r.size.wasm.raw)} / ${kib(r.size.wasm.gzip)}`, '', '']);
   rows.push(['size JS glue (raw / gzip)', `${kib(r.size.js.raw)} / ${kib(r.size.js.gzip)}`, '', '']);
@@ -71,6 +73,10 @@ export function report(r) {
   table(rows);
 
   let ok = true;
+  if (r.noisy) {
+    console.log(`\nthe machine was too noisy for the throughput figures: ${r.noisy}; run again on a quieter machine`);
+    ok = false;
+  }
   const measured = BUDGETS.filter((b) => r[b.part] !== undefined);
   if (measured.length < BUDGETS.length) console.log(`\npartial run: ${BUDGETS.length - measured.length} budgets not measured`);
   r.budgets = measured.map((b) => {
