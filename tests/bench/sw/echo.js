@@ -45,7 +45,7 @@ export async function interleaved(sides, data, count, mode, batch) {
 }
 
 /** Sends `count` messages and waits for their echoes; returns milliseconds. */
-async function echo({ send, onMessage }, data, count, mode) {
+export async function echo({ send, onMessage }, data, count, mode) {
   let got = 0;
   let wanted = 0;
   let done = null;

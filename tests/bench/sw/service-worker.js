@@ -6,7 +6,7 @@
 // made at the top level (it loads the module and resumes), as start() does.
 import init from './pkg/sw_websocket.js';
 import { SwWebSocket } from './pkg/worker.js';
-import { interleaved, next, openRaw, payload, rawEndpoint, sleep, swEndpoint } from './echo.js';
+import { echo, interleaved, next, openRaw, payload, rawEndpoint, sleep, swEndpoint } from './echo.js';
 import { inboundCommands } from './inbound.js';
 
 let openedAt = null; // performance.now() at the main socket's first open event
