@@ -427,3 +427,33 @@ fn the_options_are_checked() {
     let every = conn.config().sleep().map(|s| s.wake_every().get());
     assert_eq!(every, Some(300_000));
 }
+
+#[test]
+fn a_worker_stopped_between_the_steps_of_falling_asleep_or_waking_loses_nothing() {
+    let mut sim = Sim::new(SLEEPY);
+    sim.run_until(19_000);
+    // Stopped during the closing handshake to sleep: the snapshot of that
+    // moment is not asleep yet, so the next worker connects at once.
+    sim.conn.handle_timeout(Timestamp(20_010));
+    assert_eq!(sim.conn.state(), ConnState::Closing);
+    let closing = sim.conn.snapshot();
+    assert_eq!(closing.sleep_until, None);
+    let mut conn = Connection::new();
+    conn.restore(Timestamp(21_000), closing, None)
+        .expect("restores");
+    assert_eq!(conn.state(), ConnState::Connecting);
+    // Stopped after the wake's timer fired but before the socket opened and
+    // anything was written: the stored snapshot still says asleep, with a
+    // wake time past, so the next worker wakes at once.
+    let mut sim = Sim::new(SLEEPY);
+    sim.run_until(20_010);
+    let asleep = sim.conn.snapshot();
+    let until = asleep.sleep_until.expect("asleep");
+    let mut conn = Connection::new();
+    conn.restore(Timestamp(until + 1), asleep, None)
+        .expect("restores");
+    assert_eq!(conn.state(), ConnState::Connecting);
+    assert!(
+        actions(&mut conn).contains(&Action::Watchdog(Some(sw_websocket::core::Millis(30_000))))
+    );
+}
