@@ -2,160 +2,16 @@
 //! keeps the socket up; asleep, an alarm wakes it to catch up and it sleeps
 //! again; a send wakes it at once; close ends the schedule; a snapshot
 //! taken asleep restores asleep. Driven by a virtual clock and a small
-//! simulated server (`Sim`) that stores pushes and replays them on resume.
+//! simulated server (`support/sim.rs`) that stores pushes and replays them
+//! on resume.
 
 mod support;
 
 use support::native::*;
+use support::sim::{Sim, SLEEPY};
 use sw_websocket::core::{
-    Action, ConnState, Connection, Event, Message, Timestamp, SLEEP_REASON, WAKE_LINGER,
+    Action, ConnState, Connection, Message, Timestamp, SLEEP_REASON, WAKE_LINGER,
 };
-
-const SLEEPY: &str = r#"{"sleepAfterMs": 20000, "wakeEveryMs": 60000, "keepaliveMs": 5000, "reliableInbound": true}"#;
-
-/// A connection, the server it talks to, and the clock.
-struct Sim {
-    conn: Connection,
-    now: u64,
-    /// Messages the server stored: (id, text); it sends those above the resume.
-    stored: Vec<(u64, String)>,
-    acked: u64,
-    /// Handled inbound messages: (id, data, when).
-    handled: Vec<(u64, String, u64)>,
-    opens: Vec<u64>,
-    closes: Vec<(u64, u16, String)>,
-    alarms: Vec<(u64, Action)>,
-    app_frames: Vec<String>,
-    socket_open: bool,
-}
-
-impl Sim {
-    fn new(options: &str) -> Sim {
-        let mut conn = Connection::new();
-        conn.connect(Timestamp(0), URL, opts(options))
-            .expect("valid");
-        let mut sim = Sim {
-            conn,
-            now: 0,
-            stored: Vec::new(),
-            acked: 0,
-            handled: Vec::new(),
-            opens: Vec::new(),
-            closes: Vec::new(),
-            alarms: Vec::new(),
-            app_frames: Vec::new(),
-            socket_open: false,
-        };
-        sim.settle();
-        sim
-    }
-
-    /// Carries out what the connection asked for, at the current time: a
-    /// socket opens 10 ms later (played at once, at now + 10), a close is
-    /// answered at once, writes land at once, inbound messages are handled
-    /// at once.
-    fn settle(&mut self) {
-        loop {
-            let now = Timestamp(self.now);
-            written(&mut self.conn, now);
-            let mut progress = false;
-            while let Some(action) = self.conn.poll_action() {
-                progress = true;
-                match action {
-                    Action::Open { .. } => {
-                        self.opens.push(self.now);
-                        self.now += 10;
-                        self.socket_open = true;
-                        self.conn.handle_open(Timestamp(self.now));
-                    }
-                    Action::Close { code, reason } => {
-                        self.closes.push((self.now, code, reason.clone()));
-                        self.socket_open = false;
-                        self.conn.handle_close(now, code, &reason, true);
-                    }
-                    Action::Send(Message::Text(text)) => self.server_got(&text),
-                    alarm @ (Action::Wake(_) | Action::Watchdog(_)) => {
-                        self.alarms.push((self.now, alarm))
-                    }
-                    _ => {}
-                }
-            }
-            while let Some(event) = self.conn.poll_event() {
-                progress = true;
-                if let Event::Inbound { id, data, .. } = event {
-                    self.handled.push((id, data.unwrap_or_default(), self.now));
-                    self.conn
-                        .handle_inbound_done(Timestamp(self.now), id, Ok(()));
-                }
-            }
-            if !progress {
-                return;
-            }
-        }
-    }
-
-    fn server_got(&mut self, text: &str) {
-        if let Some(after) = field(text, "sw.resume", "after") {
-            let replay: Vec<String> = self
-                .stored
-                .iter()
-                .filter(|(id, _)| *id > after)
-                .map(|(id, data)| frame(*id, data))
-                .collect();
-            for text in replay {
-                self.conn
-                    .handle_message(Timestamp(self.now), Message::Text(text));
-            }
-        } else if let Some(id) = field(text, "sw.ack", "id") {
-            self.acked = self.acked.max(id);
-            self.stored.retain(|(stored, _)| *stored > id);
-        } else if text != "keep alive" {
-            self.app_frames.push(text.to_owned());
-        }
-    }
-
-    /// The server stores a message (and sends it if the socket is open).
-    fn push(&mut self, id: u64, data: &str) {
-        self.stored.push((id, data.to_owned()));
-        if self.socket_open {
-            let text = frame(id, data);
-            self.conn
-                .handle_message(Timestamp(self.now), Message::Text(text));
-        }
-        self.settle();
-    }
-
-    /// Runs every deadline up to `until`, then sets the clock to it.
-    fn run_until(&mut self, until: u64) {
-        while let Some(at) = self.conn.poll_timeout() {
-            if at.0 > until {
-                break;
-            }
-            self.now = self.now.max(at.0);
-            self.conn.handle_timeout(Timestamp(self.now));
-            self.settle();
-        }
-        self.now = self.now.max(until);
-        self.settle();
-    }
-
-    fn state(&self) -> ConnState {
-        self.conn.state()
-    }
-}
-
-fn frame(id: u64, data: &str) -> String {
-    format!(r#"{{"type":"sw.msg","id":{id},"data":"{data}"}}"#)
-}
-
-/// The number in `"key":N` of a frame of `kind`.
-fn field(text: &str, kind: &str, key: &str) -> Option<u64> {
-    if !text.contains(kind) {
-        return None;
-    }
-    let rest = text.split(&format!("\"{key}\":")).nth(1)?;
-    rest.trim_end_matches('}').parse().ok()
-}
 
 #[test]
 fn only_application_data_keeps_it_awake() {
@@ -331,55 +187,6 @@ fn close_while_asleep_ends_the_schedule() {
 }
 
 #[test]
-fn a_snapshot_taken_asleep_restores_asleep_until_its_wake() {
-    let mut sim = Sim::new(SLEEPY);
-    sim.run_until(20_010);
-    let until = sim.conn.status().wake_at.expect("asleep");
-    let snapshot = sim.conn.snapshot();
-    assert_eq!(snapshot.sleep_until, Some(until));
-    // A worker that starts again before the wake (any event woke it).
-    let mut conn = Connection::new();
-    conn.restore(Timestamp(until - 30_000), snapshot.clone(), None)
-        .expect("restores");
-    let acts = actions(&mut conn);
-    assert_eq!(conn.state(), ConnState::Sleeping);
-    assert!(
-        !acts.iter().any(|a| matches!(a, Action::Open { .. })),
-        "{acts:?}"
-    );
-    assert!(
-        acts.contains(&Action::Wake(Some(Timestamp(until)))),
-        "the alarm again: {acts:?}"
-    );
-    let watchdogs: Vec<&Action> = acts
-        .iter()
-        .filter(|a| matches!(a, Action::Watchdog(_)))
-        .collect();
-    assert_eq!(
-        watchdogs,
-        [&Action::Watchdog(None)],
-        "never set while asleep"
-    );
-    conn.handle_timeout(Timestamp(until));
-    assert!(actions(&mut conn)
-        .iter()
-        .any(|a| matches!(a, Action::Open { .. })));
-    // One started by the wake alarm itself: connects at once, and lingers
-    // only WAKE_LINGER when nothing comes.
-    let mut conn = Connection::new();
-    conn.restore(Timestamp(until + 5), snapshot, None)
-        .expect("restores");
-    assert_eq!(conn.state(), ConnState::Connecting);
-    actions(&mut conn);
-    conn.handle_open(Timestamp(until + 50));
-    actions(&mut conn);
-    conn.handle_timeout(Timestamp(until + 50 + WAKE_LINGER.get()));
-    assert!(actions(&mut conn)
-        .iter()
-        .any(|a| matches!(a, Action::Close { code: 1000, .. })));
-}
-
-#[test]
 fn work_in_flight_holds_the_sleep_back() {
     let mut sim = Sim::new(SLEEPY);
     sim.run_until(1_000);
@@ -426,34 +233,4 @@ fn the_options_are_checked() {
         .expect("default period");
     let every = conn.config().sleep().map(|s| s.wake_every().get());
     assert_eq!(every, Some(300_000));
-}
-
-#[test]
-fn a_worker_stopped_between_the_steps_of_falling_asleep_or_waking_loses_nothing() {
-    let mut sim = Sim::new(SLEEPY);
-    sim.run_until(19_000);
-    // Stopped during the closing handshake to sleep: the snapshot of that
-    // moment is not asleep yet, so the next worker connects at once.
-    sim.conn.handle_timeout(Timestamp(20_010));
-    assert_eq!(sim.conn.state(), ConnState::Closing);
-    let closing = sim.conn.snapshot();
-    assert_eq!(closing.sleep_until, None);
-    let mut conn = Connection::new();
-    conn.restore(Timestamp(21_000), closing, None)
-        .expect("restores");
-    assert_eq!(conn.state(), ConnState::Connecting);
-    // Stopped after the wake's timer fired but before the socket opened and
-    // anything was written: the stored snapshot still says asleep, with a
-    // wake time past, so the next worker wakes at once.
-    let mut sim = Sim::new(SLEEPY);
-    sim.run_until(20_010);
-    let asleep = sim.conn.snapshot();
-    let until = asleep.sleep_until.expect("asleep");
-    let mut conn = Connection::new();
-    conn.restore(Timestamp(until + 1), asleep, None)
-        .expect("restores");
-    assert_eq!(conn.state(), ConnState::Connecting);
-    assert!(
-        actions(&mut conn).contains(&Action::Watchdog(Some(sw_websocket::core::Millis(30_000))))
-    );
 }

@@ -1,13 +1,13 @@
 // ./build.sh bench: sw-websocket measured against the browser's own WebSocket in
 // the same Chromium run. Prints one table, writes target/bench/results.json and
 // exits non-zero when a budget fails. See the README's Performance section.
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, startServer, watchWorker, until, sleep } from '../e2e/harness.mjs';
 import { measureSize } from './size.mjs';
 import { report } from './report.mjs';
 import { inbound } from './inbound.mjs';
+import { idleHour } from './idle-hour.mjs';
 
 const OUT = join(ROOT, 'target', 'bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7); // throughput rounds (one run per side each)
@@ -109,7 +109,7 @@ try {
   if (want('reliable')) results.reliable = await reliable(sw, server.url);
   if (want('inbound')) results.inbound = await inbound(sw, server.url, http, { rounds: ROUNDS, log });
   if (want('queued')) results.queued = await queued(sw);
-  if (want('sleep')) results.idleHour = idleHour();
+  if (want('sleep')) results.idleHour = idleHour(log);
   if (want('memory')) {
     const worker = await attachWorker(swId);
     results.big = await big(sw, worker);
@@ -219,18 +219,6 @@ async function queued(sw) {
   const reply = await sw({ cmd: 'queued', count: 1_000, size: 100 });
   log(`queued: 1000 sends, ${reply.writes} storage writes, all stored after ${reply.ms.toFixed(0)} ms`);
   return { count: 1_000, ...reply };
-}
-
-/**
- * The share of an idle hour the worker runs, sleeping off and on: the core
- * driven by a virtual clock with a model of Chrome's idle stop
- * (examples/idle_hour.rs; an hour per case is too long to measure here).
- */
-function idleHour() {
-  const out = execFileSync('cargo', ['run', '--quiet', '--example', 'idle_hour'], { cwd: ROOT, encoding: 'utf8' });
-  const rows = JSON.parse(out);
-  for (const row of rows) log(`idle hour, sleeping ${row.sleeping}: the worker runs ${(row.runningShare * 100).toFixed(1)}%, ${row.sockets} sockets`);
-  return rows;
 }
 
 /** A CDP session on the bench worker, for heap figures only (this is no lifetime test). */

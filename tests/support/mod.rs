@@ -3,7 +3,9 @@
 //! (`web.rs`: waiting on events, the test server's stats, sockets in memory).
 #![allow(dead_code)]
 
+pub mod inbound;
 pub mod native;
+pub mod sim;
 #[cfg(target_arch = "wasm32")]
 mod storage;
 #[cfg(target_arch = "wasm32")]
