@@ -111,6 +111,22 @@ pub fn snapshots() -> Vec<(&'static str, String)> {
     asleep.handle_close(later, 1000, "", true);
     push("asleep", &asleep);
 
+    // Reliable inbound with a handled position and a queued message, open:
+    // restored, it connects and sends auth, resume, then the outbox.
+    let mut inbound = Connection::new();
+    inbound
+        .connect(
+            t,
+            url,
+            opts(r#"{"reliableInbound": true, "reliable": true, "authToken": "tok"}"#),
+        )
+        .expect("connect");
+    inbound.handle_open(t);
+    inbound.handle_message(t, r#"{"type":"sw.msg","id":3,"data":"x"}"#.into());
+    inbound.handle_inbound_done(t, 3, Ok(()));
+    inbound.send(t, "queued".into(), plain).expect("sent");
+    push("open-inbound", &inbound);
+
     // The first, pre-release layout.
     let v1 = SnapshotV1 {
         version: 1,

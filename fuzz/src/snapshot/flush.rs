@@ -1,6 +1,8 @@
-//! The `flush order` invariant: on open, a restored outbox goes out in id
-//! order, reliable entries as `dup: true` frames, and a send after it gets
-//! an id at or above the stored `nextId`.
+//! The `flush order` invariant: on open, the auth frame (when the token goes
+//! in a frame), then the resume from the stored inbound position (when
+//! `reliableInbound` is on), then the restored outbox in id order, reliable
+//! entries as `dup: true` frames; a send after it gets an id at or above the
+//! stored `nextId`.
 
 use super::reference::in_range;
 use super::{drain, fail, NOW};
@@ -41,6 +43,22 @@ pub(super) fn check(
                 rest
             }
             _ => &frames[..],
+        };
+        // Reliable inbound: the resume from the stored position, before the outbox.
+        let frames = if first.options.reliable_inbound == Some(true) {
+            let resume = format!(
+                "{{\"type\":\"sw.resume\",\"after\":{}}}",
+                first.inbound_handled
+            );
+            match frames.split_first() {
+                Some((frame, rest)) if frame.as_text() == Some(resume.as_str()) => rest,
+                other => fail(
+                    "flush order",
+                    format!("{:?} sent first, not {resume}", other.map(|(f, _)| f)),
+                ),
+            }
+        } else {
+            frames
         };
         if frames.len() != entries.len() {
             fail(
