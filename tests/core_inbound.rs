@@ -180,8 +180,11 @@ fn the_position_survives_a_worker_stop_and_a_resend_below_it_is_skipped() {
 fn older_layouts_are_read_without_the_keys_added_after_them() {
     use sw_websocket::core::SNAPSHOT_VERSION;
     let current = to_json_value(&open(ON).snapshot());
-    let layouts: [(u32, &[&str]); 2] =
-        [(2, &["inboundHandled", "sleepUntil"]), (3, &["sleepUntil"])];
+    let layouts: [(u32, &[&str]); 3] = [
+        (2, &["inboundHandled", "sleepUntil", "openAt"]),
+        (3, &["sleepUntil", "openAt"]),
+        (4, &["openAt"]),
+    ];
     for (layout, dropped) in layouts {
         let mut value = current.clone();
         let map = value.as_object_mut().expect("an object");
@@ -193,13 +196,14 @@ fn older_layouts_are_read_without_the_keys_added_after_them() {
         let read = (
             snapshot.inbound_handled,
             snapshot.sleep_until,
+            snapshot.open_at,
             snapshot.version,
         );
-        assert_eq!(read, (0, None, SNAPSHOT_VERSION));
+        assert_eq!(read, (0, None, None, SNAPSHOT_VERSION));
         // With a key added after it: refused (strict, so not that layout).
         let map = value.as_object_mut().expect("an object");
-        map.insert("sleepUntil".into(), serde_json::Value::Null);
-        assert!(stored(&value).is_err(), "layout {layout} with sleepUntil");
+        map.insert("openAt".into(), serde_json::Value::Null);
+        assert!(stored(&value).is_err(), "layout {layout} with openAt");
     }
 }
 

@@ -36,6 +36,22 @@ impl Connection {
                 Phase::Sleeping { until } => Some(until.as_millis()),
                 _ => None,
             },
+            open_at: self.open_at(),
+        }
+    }
+
+    /// When a worker started with the state now opens its socket at once
+    /// (`restore`'s rule): the intent open with a URL that carries no
+    /// secret, not given up, once the backoff or the sleep is over.
+    fn open_at(&self) -> Option<u64> {
+        let secret_in_url = self.options.auth_query_param.is_some();
+        if !self.intent_open || self.url.is_none() || secret_in_url {
+            return None;
+        }
+        match self.phase {
+            Phase::GaveUp => None,
+            Phase::Backoff { at } | Phase::Sleeping { until: at } => Some(at.as_millis()),
+            _ => Some(0),
         }
     }
 

@@ -6,11 +6,11 @@ use crate::core::outbox::OutboxEntry;
 use crate::core::{CloseInfo, Counters, Error, ErrorInfo, Intent, Message, Options};
 
 /// The snapshot layout this version writes.
-pub const SNAPSHOT_VERSION: u32 = 4;
+pub const SNAPSHOT_VERSION: u32 = 5;
 
-/// The fields layouts 3 and 4 added, with the layout that added each: an
+/// The fields layouts 3 to 5 added, with the layout that added each: an
 /// older layout is read without them (as 0 and `null`).
-const ADDED: [(u32, &str); 2] = [(3, "inboundHandled"), (4, "sleepUntil")];
+const ADDED: [(u32, &str); 3] = [(3, "inboundHandled"), (4, "sleepUntil"), (5, "openAt")];
 
 /// Everything needed to come back after the worker was stopped. Secrets
 /// (`authToken`) are not in it: the shell keeps them in `chrome.storage.session`.
@@ -46,6 +46,13 @@ pub struct Snapshot {
     pub inbound_handled: u64,
     /// When the next wake is due (ms since the epoch), while asleep.
     pub sleep_until: Option<u64>,
+    /// Written for the JS that starts a worker, never read back: a worker
+    /// started with this snapshot at or after this time (ms since the epoch;
+    /// 0: at any time) opens its socket at once, to `url` with the options'
+    /// `protocols`, so that socket may be opened before the module is
+    /// loaded (see `openAt` in the README). `null` when it does not (closed,
+    /// gave up, or a URL that carries the secret, which is not stored here).
+    pub open_at: Option<u64>,
 }
 
 /// An outbox entry as stored: binary data in base64.
@@ -94,10 +101,11 @@ impl Record for Snapshot {
         v.field("lastError", Slot::OptRecord(&mut self.last_error));
         v.field(ADDED[0].1, Slot::U64(&mut self.inbound_handled));
         v.field(ADDED[1].1, Slot::OptU64(&mut self.sleep_until));
+        v.field(ADDED[2].1, Slot::OptU64(&mut self.open_at));
     }
 }
 
-/// Layout `V` (2 or 3): the current one without the fields added after it,
+/// Layout `V` (2 to 4): the current one without the fields added after it,
 /// as strict.
 #[derive(Default)]
 struct Older<const V: u32>(Snapshot);
@@ -160,8 +168,8 @@ impl Record for SnapshotV1 {
 }
 
 impl Snapshot {
-    /// A stored value as the current snapshot: versions 1 to 3 migrated,
-    /// version 4 read, anything else refused, saying why. What the shell decodes
+    /// A stored value as the current snapshot: versions 1 to 4 migrated,
+    /// version 5 read, anything else refused, saying why. What the shell decodes
     /// from `chrome.storage`, and the `snapshot` fuzz target natively.
     pub fn from_stored<T: Tree>(stored: &T) -> Result<Snapshot, String> {
         if !stored.is_object() {
@@ -177,6 +185,9 @@ impl Snapshot {
             Some(3.0) => decode::<Older<3>, T>(stored)
                 .map(|old| old.0.current())
                 .map_err(|e| format!("version 3: {e}")),
+            Some(4.0) => decode::<Older<4>, T>(stored)
+                .map(|old| old.0.current())
+                .map_err(|e| format!("version 4: {e}")),
             Some(v) if v == f64::from(SNAPSHOT_VERSION) => decode(stored),
             Some(v) => Err(format!("unknown version {}", crate::core::text::number(v))),
             None => Err("no version".into()),
@@ -231,6 +242,7 @@ impl SnapshotV1 {
             last_error: None,
             inbound_handled: 0,
             sleep_until: None,
+            open_at: None,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Bytes as a stored snapshot: JSON decoded by the decoder the shell ships
-//! (`Snapshot::from_stored`: `version` 1 to 3 migrated, 4 read, anything else
+//! (`Snapshot::from_stored`: `version` 1 to 4 migrated, 5 read, anything else
 //! refused), then restored into a fresh connection.
 //!
 //! Invariants (the name is in the panic message):
@@ -15,6 +15,8 @@
 //!   ids further on (unless restoring counted past
 //!   2^53 - 1, the limit `restore` holds `nextId - 1` and counters to: see
 //!   `in_range`).
+//! - `open at`: the `openAt` of what it snapshots says whether restoring that
+//!   opens a socket to the stored URL and protocols at once.
 //! - `flush order` (`flush.rs`): on open, the restored outbox goes out in id order,
 //!   reliable entries as `dup: true` frames; a send after it gets an id at
 //!   or above the stored `nextId` (ids below it may have reached the wire).
@@ -26,8 +28,8 @@ use crate::json::{from_json, to_json};
 use reference::{base64, in_range};
 use sw_websocket::core::codec::Value;
 use sw_websocket::core::{
-    parse_ack, Action, ConnState, Connection, Intent, Message, Snapshot, Timestamp, ACK_MARK,
-    ID_BLOCK,
+    parse_ack, Action, ConnState, Connection, Intent, Message, Protocols, Snapshot, Timestamp,
+    ACK_MARK, ID_BLOCK,
 };
 
 /// The time of the restore.
@@ -62,6 +64,27 @@ pub fn run(data: &[u8]) {
         _ => Some("a b&c=".to_owned()),
     };
     restore(&snapshot, secret);
+}
+
+/// `open at`: the snapshot's `openAt` says what its restore at `NOW` did:
+/// due (at or before `NOW`) exactly when it opened a socket to the stored
+/// URL with the stored protocols.
+fn open_at(snapshot: &Snapshot, actions: &[Action]) {
+    let protocols = snapshot.options.protocols.clone().map(|p| match p {
+        Protocols::One(one) => vec![one],
+        Protocols::Many(list) => list,
+    });
+    let as_stored = actions.iter().any(|a| {
+        matches!(a, Action::Open { url, protocols: p }
+            if Some(url) == snapshot.url.as_ref() && *p == protocols.clone().unwrap_or_default())
+    });
+    let due = snapshot.open_at.is_some_and(|at| at <= NOW);
+    if due != as_stored {
+        fail(
+            "open at",
+            format!("openAt {:?} but {actions:?}", snapshot.open_at),
+        );
+    }
 }
 
 fn fail(invariant: &str, detail: String) -> ! {
@@ -171,6 +194,7 @@ fn restore(snapshot: &Snapshot, secret: Option<String>) {
             format!("its own snapshot is refused: {e}"),
         );
     }
+    open_at(&first, &drain(&mut again));
     let mut second = again.snapshot();
     // A restore reserves the next block of ids (see the id rule in the core).
     let reserved = first.next_id.saturating_add(ID_BLOCK).min(1 << 53);
