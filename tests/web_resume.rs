@@ -233,7 +233,7 @@ async fn a_corrupt_value_met_after_a_connect_that_came_first_is_quarantined_too(
     assert_eq!(field(&sw.status(), "lastError.kind"), "corrupt_snapshot");
     let kept = stored("local", "corrupt-first:quarantine");
     assert_eq!(field(&kept, "value.nextId"), 8000);
-    assert_eq!(field(&stored("local", "corrupt-first"), "version"), 4);
+    assert_eq!(field(&stored("local", "corrupt-first"), "version"), 5);
     sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
         .expect("valid");
 }

@@ -38,7 +38,7 @@ async fn queued_sends_resolve_after_their_write_and_bursts_coalesce() {
     }
     let burst_writes = writes("local") - before;
     assert!(burst_writes <= 2, "50 sends took {burst_writes} writes");
-    assert_eq!(field(&stored("local", "queue"), "version"), 4);
+    assert_eq!(field(&stored("local", "queue"), "version"), 5);
     assert_eq!(field(&sw.status(), "outbox"), 50);
     sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
         .expect("valid");
@@ -135,7 +135,7 @@ async fn the_stored_snapshot_keeps_its_layout() {
     assert_eq!(
         keys(&stored),
         "version,intent,url,options,attempt,nextAttemptAt,gaveUp,counters,nextId,outbox,\
-         lastClose,lastError,inboundHandled,sleepUntil"
+         lastClose,lastError,inboundHandled,sleepUntil,openAt"
     );
     let text = |value: &JsValue| {
         JSON::stringify(value)

@@ -87,6 +87,28 @@ export function alarmClear(name) {
 
 const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
 
+// Sockets socket.js opened before the module was ready (its openEarly), by
+// area and key; then, once taken, the events each had meanwhile.
+const EARLY_SOCKETS = Symbol.for('sw-websocket.early-sockets');
+const earlyEvents = new WeakMap();
+
+/**
+ * A browser WebSocket to `url` with `protocols` (binaryType "arraybuffer"):
+ * the one opened early for `name` ("area:key") when it went to the same URL
+ * and protocols, else a new one. Throws as `new WebSocket` does.
+ */
+export function openSocket(name, url, protocols) {
+  const early = globalThis[EARLY_SOCKETS]?.get(name);
+  if (early && early.url === url && early.protocols.join() === protocols.join()) {
+    globalThis[EARLY_SOCKETS].delete(name);
+    earlyEvents.set(early.ws, early);
+    return early.ws;
+  }
+  const ws = new WebSocket(url, protocols);
+  ws.binaryType = 'arraybuffer';
+  return ws;
+}
+
 /**
  * Calls `listener(i, event)` on `ws`'s events, `i` the index in SOCKET_EVENTS;
  * returns a function that removes the listeners. A message comes as
@@ -107,7 +129,21 @@ export function listen(ws, listener, mark, reply, inbound) {
   };
   const calls = SOCKET_EVENTS.map((type, i) => (i === 1 ? onMessage : (event) => listener(i, event, 0)));
   SOCKET_EVENTS.forEach((type, i) => ws.addEventListener(type, calls[i]));
-  return () => SOCKET_EVENTS.forEach((type, i) => ws.removeEventListener(type, calls[i]));
+  let listening = true;
+  // An early socket: what it had before it was taken, in order, as soon as
+  // the caller is done (no other event of the socket can come first).
+  const early = earlyEvents.get(ws);
+  if (early) {
+    earlyEvents.delete(ws);
+    SOCKET_EVENTS.forEach((type) => ws.removeEventListener(type, early.keep));
+    queueMicrotask(() => {
+      for (const event of early.events) if (listening) calls[SOCKET_EVENTS.indexOf(event.type)](event);
+    });
+  }
+  return () => {
+    listening = false;
+    SOCKET_EVENTS.forEach((type, i) => ws.removeEventListener(type, calls[i]));
+  };
 }
 
 /**

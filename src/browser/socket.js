@@ -50,19 +50,64 @@ export function checkSettings(settings, extra = [], who = 'new SwWebSocket()') {
   if (settings.url !== undefined && typeof settings.url !== 'string') fail('url must be a string');
 }
 
+/** Sockets opened before the module was ready, by area and key (glue.js's `openSocket` takes them). */
+const EARLY_SOCKETS = Symbol.for('sw-websocket.early-sockets');
+const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
+
 /**
  * Starts reading the stored state of `storageKey` at once, while the module
  * loads and compiles (it used to wait for them): the engine's first load of
  * those keys takes this read (glue.js). Only with the browser's storage.
+ * Once read, opens the socket the restore will open (see openEarly).
  */
 function readEarly(storageArea = 'local', storageKey) {
   const areas = globalThis.chrome?.storage;
   if (storageArea === 'none' || !areas?.[storageArea] || !areas.session) return;
   const get = (area, key) => area.get(key).then((items) => items?.[key]);
-  const read = Promise.all([get(areas[storageArea], storageKey), get(areas.session, `${storageKey}:secret`)]);
-  read.catch(() => {}); // the engine sees the failure when it takes the read
+  const stored = get(areas[storageArea], storageKey);
+  const read = Promise.all([stored, get(areas.session, `${storageKey}:secret`)]);
+  const name = `${storageArea}:${storageKey}`;
+  // The engine sees a failure when it takes the read.
+  stored.then((value) => openEarly(name, value), () => {});
+  read.catch(() => {});
   const reads = (globalThis[Symbol.for('sw-websocket.early-reads')] ??= new Map());
-  reads.set(`${storageArea}:${storageKey}`, { read, at: Date.now() });
+  reads.set(name, { read, at: Date.now() });
+}
+
+/**
+ * Opens, while the module still loads, the socket a worker started with
+ * `stored` opens at once: the core wrote when that is (`openAt`: from that
+ * time on; absent or null: it does not) and the socket goes to the stored
+ * `url` with the options' `protocols`. The engine takes it when the restore
+ * opens a socket to the same URL and protocols, with the events it had
+ * meanwhile (glue.js's `openSocket` and `listen`); else it is closed once
+ * the engine resumed (dropEarly). The handshake runs while the module loads.
+ */
+function openEarly(name, stored) {
+  const at = stored?.openAt;
+  if (typeof at !== 'number' || at > Date.now() || typeof stored.url !== 'string') return;
+  const given = stored.options?.protocols;
+  const protocols = given === undefined || given === null ? [] : [].concat(given);
+  let ws;
+  try {
+    ws = new WebSocket(stored.url, protocols);
+  } catch {
+    return; // the restore opens it again, and reports why it cannot
+  }
+  ws.binaryType = 'arraybuffer';
+  const events = [];
+  const keep = (event) => events.push(event);
+  SOCKET_EVENTS.forEach((type) => ws.addEventListener(type, keep));
+  (globalThis[EARLY_SOCKETS] ??= new Map()).set(name, { ws, url: stored.url, protocols, events, keep });
+}
+
+/** Closes the early socket of `name` if the engine did not take it. */
+function dropEarly(name) {
+  const early = globalThis[EARLY_SOCKETS]?.get(name);
+  if (!early) return;
+  globalThis[EARLY_SOCKETS].delete(name);
+  SOCKET_EVENTS.forEach((type) => early.ws.removeEventListener(type, early.keep));
+  early.ws.close(1000, 'sw-websocket: not needed');
 }
 
 /** After resume(): connect to `url` unless already meant to be connected to it. */
@@ -99,19 +144,22 @@ export class SwWebSocket extends EventTarget {
     this.#url = url;
     this.#history = new History(storageKey, storageArea !== 'none');
     /** Resolves with this socket once the module is loaded and the stored state restored. */
-    // The history is read while the module loads and the state is restored.
-    const history = this.#history.load();
+    // The state and the history are read while the module loads.
     readEarly(storageArea, storageKey);
+    const history = this.#history.load();
+    const early = `${storageArea ?? 'local'}:${storageKey}`;
     this.ready = load(wasm)
       .then(async () => {
         const engine = new SwWebSocketEngine({ storageKey, storageArea }, this);
         this.#engine = engine;
         await Promise.all([engine.resume(), history]);
+        dropEarly(early);
         if (url !== undefined) keepConnected(engine, url, options);
         this.#resumed = true;
         return this;
       })
       .catch((error) => {
+        dropEarly(early);
         throw typed(error);
       });
     this.ready.catch((error) => {

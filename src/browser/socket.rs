@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BinaryType, CloseEvent, WebSocket};
+use web_sys::{CloseEvent, WebSocket};
 
 /// What a socket reports.
 pub(crate) enum SocketEvent {
@@ -68,24 +68,21 @@ impl Socket {
         &self.ws
     }
 
-    /// Opens a socket; `handler` receives its events until the socket is
+    /// Opens a socket, or takes the one opened early for `early` ("area:key",
+    /// see `openSocket` in `glue.js`) to the same URL and protocols, with
+    /// the events it had; `handler` receives its events until the socket is
     /// dropped. A received text equal to `reply` is sorted as a protocol
     /// frame; with `inbound`, `sw.msg` frames come as [`Incoming::Inbound`].
     pub(crate) fn open(
+        early: &str,
         url: &str,
         protocols: &[String],
         reply: Option<&str>,
         inbound: bool,
         handler: Handler,
     ) -> Result<Socket, String> {
-        let ws = if protocols.is_empty() {
-            WebSocket::new(url)
-        } else {
-            let list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
-            WebSocket::new_with_str_sequence(url, &list)
-        }
-        .map_err(|e| describe(&e))?;
-        ws.set_binary_type(BinaryType::Arraybuffer);
+        let list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
+        let ws = open_socket(early, url, &list).map_err(|e| describe(&e))?;
         // One closure for the four event types: `kind` is their index in
         // `listen`'s list; a message comes as its data and what it is.
         let listener =
@@ -161,6 +158,9 @@ extern "C" {
     /// Adds `listener(kind, event, 0)` for `ws`'s open (0), close (2) and
     /// error (3) events, and `listener(1, data, what)` for its messages
     /// (`what`: see [`Incoming`]); the function it returns removes them.
+    /// A new browser socket (binaryType "arraybuffer"), or the early one.
+    #[wasm_bindgen(js_name = openSocket, catch)]
+    fn open_socket(early: &str, url: &str, protocols: &Array) -> Result<WebSocket, JsValue>;
     #[wasm_bindgen(catch)]
     fn listen(
         ws: &WebSocket,

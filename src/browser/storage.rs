@@ -29,6 +29,11 @@ impl Keys {
         format!("{}:quarantine", self.key)
     }
 
+    /// The name of the socket opened early for these keys (`socket.js`).
+    pub(crate) fn early(&self) -> String {
+        format!("{}:{}", self.area, self.key)
+    }
+
     pub(crate) fn alarm(&self, which: &str) -> String {
         format!("{}:{which}", self.key)
     }

@@ -47,7 +47,7 @@ test('a corrupt snapshot gives an error event and a working socket, not a dead w
   const quarantined = await storageGet(page, 'sw-websocket:quarantine');
   assert.equal(quarantined.value.version, 99);
   assert.match(quarantined.why, /unknown version 99/);
-  await until('a fresh snapshot', async () => (await storageGet(page, 'sw-websocket'))?.version === 4);
+  await until('a fresh snapshot', async () => (await storageGet(page, 'sw-websocket'))?.version === 5);
 
   assert.equal((await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=corrupt-after` })).ok, true);
   await until('open again', async () => (await status(env, page)).state === 'open');

@@ -27,7 +27,8 @@ impl Inner {
                 let handler = Rc::new(move |event| on_socket_event(&weak, event));
                 let reply = self.conn.heartbeat_reply();
                 let inbound = self.conn.config().reliable_inbound;
-                match Socket::open(&url, &protocols, reply, inbound, handler) {
+                let early = self.keys.early();
+                match Socket::open(&early, &url, &protocols, reply, inbound, handler) {
                     Ok(socket) => self.socket = Some(socket),
                     Err(message) => self.conn.handle_open_failed(now(), &message),
                 }

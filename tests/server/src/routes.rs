@@ -47,6 +47,9 @@ struct Params {
     /// `/control/push`: `1` (or `true`) stores the messages for the inbound
     /// reliable protocol instead of sending plain text.
     reliable: Option<String>,
+    /// `/ws`: a text the server sends first on every connection (a greeting
+    /// that reaches a worker before its module is ready).
+    greet: Option<String>,
     /// `/control/forget`: forget the stored messages with an id up to this.
     #[serde(rename = "upTo")]
     up_to: Option<u64>,
@@ -68,7 +71,7 @@ async fn socket(
             upgrade
                 .max_message_size(64 << 20)
                 .max_frame_size(64 << 20)
-                .on_upgrade(move |socket| ws::serve(hub, socket, path, params.tag))
+                .on_upgrade(move |socket| ws::serve(hub, socket, path, params.tag, params.greet))
         }
         Err(_) => (
             StatusCode::UPGRADE_REQUIRED,

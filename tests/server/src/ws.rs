@@ -8,10 +8,22 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// Serves one upgraded socket until it closes.
-pub async fn serve(hub: Arc<Hub>, mut socket: WebSocket, path: String, tag: Option<String>) {
+/// Serves one upgraded socket until it closes; `greet` goes out first.
+pub async fn serve(
+    hub: Arc<Hub>,
+    mut socket: WebSocket,
+    path: String,
+    tag: Option<String>,
+    greet: Option<String>,
+) {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let id = hub.open(path, tag.clone(), tx.clone());
+    if let Some(text) = greet {
+        if socket.send(Message::Text(text.into())).await.is_err() {
+            hub.close(id, None, None);
+            return;
+        }
+    }
     let mut close: Option<(u16, String)> = None;
     loop {
         tokio::select! {
