@@ -8,6 +8,7 @@ mod support;
 
 use js_sys::JSON;
 use support::*;
+use sw_websocket::core::SNAPSHOT_VERSION;
 use sw_websocket::{set_storage_areas, SwWebSocket};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -68,7 +69,7 @@ async fn a_corrupt_snapshot_is_quarantined_and_replaced() {
         "garbage"
     );
     until("replaced", || {
-        field(&stored("local", "corrupt"), "version") == 4
+        field(&stored("local", "corrupt"), "version") == SNAPSHOT_VERSION
     })
     .await;
     // And the socket works.
@@ -233,7 +234,10 @@ async fn a_corrupt_value_met_after_a_connect_that_came_first_is_quarantined_too(
     assert_eq!(field(&sw.status(), "lastError.kind"), "corrupt_snapshot");
     let kept = stored("local", "corrupt-first:quarantine");
     assert_eq!(field(&kept, "value.nextId"), 8000);
-    assert_eq!(field(&stored("local", "corrupt-first"), "version"), 5);
+    assert_eq!(
+        field(&stored("local", "corrupt-first"), "version"),
+        SNAPSHOT_VERSION
+    );
     sw.close(JsValue::UNDEFINED, JsValue::UNDEFINED)
         .expect("valid");
 }
