@@ -1,9 +1,12 @@
 // The last received messages, for `received()` and for the pages (which get
 // them first when they connect). Kept in chrome.storage.session under
-// `KEY:history`, written at most every 100 ms (the first message after a
-// quiet spell is written at once, one write at a time), so a worker stop
-// loses at most the last 100 ms of it; a browser restart clears it. A write
-// per message would cost each message more than the socket itself does.
+// `KEY:history`, one write at a time: the first message after a quiet spell
+// at once, the next write 100 ms after it, and while messages keep coming
+// each pause twice the last, up to a second. A worker stop loses at most the
+// last 100 ms of a short burst and the last second of a long one; a browser
+// restart clears it. Each write carries every message kept: a write per
+// message would cost each message more than the socket itself does, and one
+// every 100 ms still cost a long burst of 1 KiB texts a fifth of its rate.
 
 /** How many messages are kept. */
 export const HISTORY_LIMIT = 50;
@@ -11,7 +14,9 @@ export const HISTORY_LIMIT = 50;
 export const HISTORY_TEXT_CHARS = 1000;
 /** Texts up to this long are kept as they are (no copy per message), longer ones as their head. */
 const KEPT_WHOLE_CHARS = 4096;
-const WRITE_EVERY_MS = 100;
+/** The pause after the first write of a burst, and the longest one. */
+const WRITE_FIRST_PAUSE_MS = 100;
+const WRITE_LONGEST_PAUSE_MS = 1000;
 
 /** An entry as given out (a copy): a text cut to its head. */
 function given(entry) {
@@ -84,6 +89,7 @@ export class History {
     this.#dirty = true;
     if (this.#writing) return;
     this.#writing = true;
+    let pause = WRITE_FIRST_PAUSE_MS;
     while (this.#dirty) {
       this.#dirty = false;
       try {
@@ -91,7 +97,8 @@ export class History {
       } catch (error) {
         console.warn(`sw-websocket: the message history could not be written to chrome.storage.session (${error?.message ?? error})`);
       }
-      await new Promise((resolve) => setTimeout(resolve, WRITE_EVERY_MS));
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, WRITE_LONGEST_PAUSE_MS);
     }
     this.#writing = false;
   }

@@ -55,7 +55,7 @@ test('a page opened after 20 messages gets them first, then live ones; two pages
 
   // The worker stops: the pages hear it; a page opened afterwards wakes it
   // (its port is an event) and still gets the 21 messages.
-  // The history is written at most every 100 ms (README, Pages): stop once it holds the live one.
+  // The history is written after pauses (README, Pages): stop once it holds the live one.
   await until('the history stored', async () =>
     (await driver.evaluate(() => chrome.storage.session.get('sw-websocket:history')))['sw-websocket:history']?.seq === 21);
   await driver.close();
