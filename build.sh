@@ -27,7 +27,7 @@ is_root() { [ "$(id -u)" = 0 ]; }
 WORKER_EXAMPLE=examples/cloudflare-worker
 # The package's entry points written in JS (src/browser): each is bundled
 # with the small modules it imports into one file of pkg/ (fewer module
-# loads at worker start); glue.js is the wasm module's own import, copied by
+# loads at worker start); glue.js and fire.js are the wasm module's own imports, copied by
 # wasm-bindgen.
 WORKER_BUILD_VERSION=0.8.7
 
@@ -130,11 +130,11 @@ build() {
   cp src/browser/worker.d.ts src/browser/page.d.ts extension/pkg/
   node tools/package-json.mjs extension/pkg
   # The JS, minified (exported names and import keys stay as they are).
-  for js in extension/pkg/*.js extension/pkg/snippets/*/src/browser/glue.js; do
+  for js in extension/pkg/*.js extension/pkg/snippets/*/src/browser/*.js; do
     terser "$js" --module --compress --mangle -o "$js.min"
     mv "$js.min" "$js"
   done
-  js=$(cat extension/pkg/*.js extension/pkg/snippets/*/src/browser/glue.js | wc -c)
+  js=$(cat extension/pkg/*.js extension/pkg/snippets/*/src/browser/*.js | wc -c)
   echo "js glue: $js bytes minified"
   step "build: test server"
   cargo build --quiet -p sw-test-server

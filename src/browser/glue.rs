@@ -35,6 +35,20 @@ extern "C" {
     pub(crate) fn watch_online(changed: &Closure<dyn FnMut(bool)>) -> Option<js_sys::Function>;
     #[wasm_bindgen(js_name = isOnline)]
     pub(crate) fn is_online() -> bool;
+    /// `target`, or a new `EventTarget` if it is `undefined`.
+    #[wasm_bindgen(js_name = eventTarget)]
+    pub(crate) fn event_target(target: &JsValue) -> EventTarget;
+    /// A promise resolved with `{queued: false}`: what `send` returns when
+    /// the open socket took the message.
+    #[wasm_bindgen(js_name = sentNow)]
+    pub(crate) fn sent_now() -> Promise;
+    /// `promise.then(v => done(v, true), e => done(e, false))`.
+    fn settled(promise: &Promise, done: &JsValue) -> Promise;
+}
+
+/// Bindings to `fire.js`: the events dispatched on a socket's `EventTarget`.
+#[wasm_bindgen(module = "/src/browser/fire.js")]
+extern "C" {
     /// Dispatches an event of `type` on `target`: a `MessageEvent`,
     /// `CloseEvent` or `ErrorEvent` for those types, else an `Event`, with
     /// `fields` as its init dictionary and as properties it lacks.
@@ -54,15 +68,6 @@ extern "C" {
     /// Dispatches a received message: a `MessageEvent` with `data` and `binary`.
     #[wasm_bindgen(js_name = fireMessage)]
     pub(crate) fn fire_message(target: &EventTarget, data: &JsValue, binary: bool);
-    /// `target`, or a new `EventTarget` if it is `undefined`.
-    #[wasm_bindgen(js_name = eventTarget)]
-    pub(crate) fn event_target(target: &JsValue) -> EventTarget;
-    /// A promise resolved with `{queued: false}`: what `send` returns when
-    /// the open socket took the message.
-    #[wasm_bindgen(js_name = sentNow)]
-    pub(crate) fn sent_now() -> Promise;
-    /// `promise.then(v => done(v, true), e => done(e, false))`.
-    fn settled(promise: &Promise, done: &JsValue) -> Promise;
 }
 
 /// What runs once a promise settles, with its value or what it rejected
