@@ -45,6 +45,12 @@ test('Worker, reliableInbound: a stopped profile handles the 20 messages sent me
       && (await texts(reader, page)).length === expected.length, 20_000, 250);
     const got = await texts(reader, page);
     assert.deepEqual(got, expected, `${round}: each message once, in order`);
+    // The history is written after pauses (README, Pages): stop once it holds the round.
+    await until(`the ${round} round in the stored history`, async () => {
+      const key = 'sw-websocket:history';
+      const stored = (await page.evaluate((k) => chrome.storage.session.get(k), key))[key];
+      return stored?.entries?.at(-1)?.data === expected.at(-1);
+    }, 10_000, 100);
     await page.close();
   }
   page = await reader.page('popup.html');
