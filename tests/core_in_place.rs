@@ -88,3 +88,43 @@ fn protocol_frames_are_recognisable_without_a_copy() {
     assert_eq!(events(&mut c), [Event::Ack(3)]);
     assert_eq!(conn("{}").heartbeat_reply(), None);
 }
+
+/// The shell dispatches an in-place message after the core call and the
+/// drive that follows it: that keeps the order of the copied path only if
+/// the call itself asks for nothing and reports nothing, in any state (a
+/// heartbeat wait, a sleep schedule, reliable inbound, closing).
+#[test]
+fn in_place_message_queues_no_action_and_no_event() {
+    let configs = [
+        "{}",
+        r#"{"heartbeatReply": "pong", "heartbeatTimeoutMs": 5000}"#,
+        r#"{"sleepAfterMs": 60000}"#,
+        r#"{"reliableInbound": true}"#,
+    ];
+    for options in configs {
+        let mut c = conn(options);
+        c.handle_open(Timestamp(1));
+        while c.poll_action().is_some() {}
+        events(&mut c);
+        // A keepalive (and with it a heartbeat wait) is under way.
+        c.handle_timeout(Timestamp(1 + 20_000));
+        while c.poll_action().is_some() {}
+        events(&mut c);
+        for at in [20_002, 20_003] {
+            assert!(c.handle_message_in_place(Timestamp(at)), "{options}");
+            assert!(c.poll_action().is_none(), "{options}: an action at {at}");
+            assert!(events(&mut c).is_empty(), "{options}: an event at {at}");
+        }
+        c.close(Timestamp(20_004), None, None).expect("closes");
+        while c.poll_action().is_some() {}
+        events(&mut c);
+        assert!(
+            c.handle_message_in_place(Timestamp(20_005)),
+            "{options}: closing still delivers"
+        );
+        assert!(
+            c.poll_action().is_none() && events(&mut c).is_empty(),
+            "{options}: closing"
+        );
+    }
+}

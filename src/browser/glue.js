@@ -1,6 +1,8 @@
 // sw-websocket's JS glue: the only code that must be JS. It wraps
 // chrome.storage and chrome.alarms for the wasm module, which imports it.
 
+import { fireMessage } from './fire.js';
+
 let fakeAreas = null;
 
 /** Use `{local, session}` objects with get/set/remove instead of chrome.storage (tests, pages). */
@@ -111,21 +113,24 @@ export function openSocket(name, url, protocols) {
 
 /**
  * Calls `listener(i, event)` on `ws`'s events, `i` the index in SOCKET_EVENTS;
- * returns a function that removes the listeners. A message comes as
- * `listener(1, data, kind)`, sorted here in one step: kind 0 a text for the
- * application, 1 an ArrayBuffer, 2 a text the core must read (it contains
- * `mark` or equals `reply`), 3 anything else; with `inbound`, 4 a `sw.msg`
- * frame, given as the object `JSON.parse` made of it (see inboundFrame).
+ * returns a function that removes the listeners. A message is sorted here
+ * in one step: a text for the application (it neither contains `mark` nor
+ * equals `reply`) or an ArrayBuffer goes to `plain()`, without its value,
+ * and is dispatched on `target` here when that returns true (the hot path:
+ * the value never crosses into the module); else it comes as
+ * `listener(1, data, kind)`, kind 2 a text the core must read, 3 anything
+ * else, and with `inbound` 4 a `sw.msg` frame, given as the object
+ * `JSON.parse` made of it (see inboundFrame).
  */
-export function listen(ws, listener, mark, reply, inbound) {
-  const kindOf = (data) => (typeof data === 'string'
-    ? (data.includes(mark) || data === reply ? 2 : 0)
-    : (data instanceof ArrayBuffer ? 1 : 3));
+export function listen(ws, listener, plain, target, mark, reply, inbound) {
   const onMessage = ({ data }) => {
-    const kind = kindOf(data);
-    const frame = kind === 2 && inbound ? inboundFrame(data) : undefined;
-    if (frame === undefined) listener(1, data, kind);
-    else listener(1, frame, 4);
+    if (typeof data === 'string' ? !data.includes(mark) && data !== reply : data instanceof ArrayBuffer) {
+      if (plain()) fireMessage(target, data, typeof data !== 'string');
+      return;
+    }
+    const frame = typeof data === 'string' && inbound ? inboundFrame(data) : undefined;
+    if (frame !== undefined) listener(1, frame, 4);
+    else listener(1, data, typeof data === 'string' ? 2 : 3);
   };
   const calls = SOCKET_EVENTS.map((type, i) => (i === 1 ? onMessage : (event) => listener(i, event, 0)));
   SOCKET_EVENTS.forEach((type, i) => ws.addEventListener(type, calls[i]));

@@ -21,13 +21,10 @@ pub(crate) enum SocketEvent {
     Error,
 }
 
-/// What a received value is, as `glue.js`'s `listen` sorted it.
+/// What a received value is, as `glue.js`'s `listen` sorted it (a text
+/// for the application or an ArrayBuffer takes the [`Plain`] path instead).
 #[derive(Clone, Copy)]
 pub(crate) enum Incoming {
-    /// A text for the application, kept as it is.
-    Text,
-    /// An ArrayBuffer, kept as it is.
-    Binary,
     /// A text that may be a protocol frame (it contains the ack mark, or
     /// equals the heartbeat reply): the core reads it.
     Protocol,
@@ -54,10 +51,17 @@ extern "C" {
 
 type Handler = Rc<dyn Fn(SocketEvent)>;
 
+/// Called for each received text that cannot be a protocol frame and each
+/// ArrayBuffer, without the value (it stays in JS): whether the app gets
+/// it. `glue.js` then dispatches it itself, after the call (see
+/// `Connection::handle_message_in_place`).
+pub(crate) type Plain = Rc<dyn Fn() -> bool>;
+
 /// One `web_sys::WebSocket` and the closure listening on it.
 pub(crate) struct Socket {
     ws: WebSocket,
     _listener: Closure<dyn FnMut(u32, JsValue, u32)>,
+    _plain: Closure<dyn FnMut() -> bool>,
     /// Removes the listeners (`glue.js`'s `listen`).
     stop: Function,
 }
@@ -71,8 +75,11 @@ impl Socket {
     /// Opens a socket, or takes the one opened early for `early` ("area:key",
     /// see `openSocket` in `glue.js`) to the same URL and protocols, with
     /// the events it had; `handler` receives its events until the socket is
-    /// dropped. A received text equal to `reply` is sorted as a protocol
-    /// frame; with `inbound`, `sw.msg` frames come as [`Incoming::Inbound`].
+    /// dropped, except plain messages: `plain` decides those, and `glue.js`
+    /// dispatches them on `target`. A received text equal to `reply` is
+    /// sorted as a protocol frame; with `inbound`, `sw.msg` frames come as
+    /// [`Incoming::Inbound`].
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn open(
         early: &str,
         url: &str,
@@ -80,6 +87,8 @@ impl Socket {
         reply: Option<&str>,
         inbound: bool,
         handler: Handler,
+        plain: Plain,
+        target: &JsValue,
     ) -> Result<Socket, String> {
         let list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
         let ws = open_socket(early, url, &list).map_err(|e| describe(&e))?;
@@ -92,8 +101,6 @@ impl Socket {
                     1 => SocketEvent::Message(
                         e,
                         match what {
-                            0 => Incoming::Text,
-                            1 => Incoming::Binary,
                             2 => Incoming::Protocol,
                             4 => Incoming::Inbound,
                             _ => Incoming::Other,
@@ -110,11 +117,21 @@ impl Socket {
                     _ => SocketEvent::Error,
                 })
             });
-        let stop =
-            listen(&ws, &listener, PROTOCOL_MARK, reply, inbound).map_err(|e| describe(&e))?;
+        let plain = Closure::<dyn FnMut() -> bool>::new(move || plain());
+        let stop = listen(
+            &ws,
+            &listener,
+            &plain,
+            target,
+            PROTOCOL_MARK,
+            reply,
+            inbound,
+        )
+        .map_err(|e| describe(&e))?;
         Ok(Socket {
             ws,
             _listener: listener,
+            _plain: plain,
             stop,
         })
     }
@@ -157,7 +174,8 @@ impl Drop for Socket {
 extern "C" {
     /// Adds `listener(kind, event, 0)` for `ws`'s open (0), close (2) and
     /// error (3) events, and `listener(1, data, what)` for its messages
-    /// (`what`: see [`Incoming`]); the function it returns removes them.
+    /// (`what`: see [`Incoming`]), but `plain()` for plain ones (see
+    /// [`Plain`]); the function it returns removes them.
     /// A new browser socket (binaryType "arraybuffer"), or the early one.
     #[wasm_bindgen(js_name = openSocket, catch)]
     fn open_socket(early: &str, url: &str, protocols: &Array) -> Result<WebSocket, JsValue>;
@@ -165,6 +183,8 @@ extern "C" {
     fn listen(
         ws: &WebSocket,
         listener: &Closure<dyn FnMut(u32, JsValue, u32)>,
+        plain: &Closure<dyn FnMut() -> bool>,
+        target: &JsValue,
         mark: &str,
         reply: Option<&str>,
         inbound: bool,

@@ -2,7 +2,7 @@
 //! the alarms, the read of the stored state, and the one timer re-armed
 //! from the core's next deadline.
 
-use super::{drive, drive_after, Inner};
+use super::{drive, Inner};
 use crate::browser::clock::now;
 use crate::browser::glue;
 use crate::browser::socket::{InboundFrame, Incoming, Socket, SocketEvent};
@@ -24,11 +24,19 @@ impl Inner {
             Action::Open { url, protocols } => {
                 self.socket = None;
                 let weak = Rc::downgrade(cell);
-                let handler = Rc::new(move |event| on_socket_event(&weak, event));
+                let handler = Rc::new({
+                    let weak = weak.clone();
+                    move |event| on_socket_event(&weak, event)
+                });
+                let plain = Rc::new(move || on_plain_message(&weak));
                 let reply = self.conn.heartbeat_reply();
                 let inbound = self.conn.config().reliable_inbound;
                 let early = self.keys.early();
-                match Socket::open(&early, &url, &protocols, reply, inbound, handler) {
+                let target = self.target.clone().into();
+                let opened = Socket::open(
+                    &early, &url, &protocols, reply, inbound, handler, plain, &target,
+                );
+                match opened {
                     Ok(socket) => self.socket = Some(socket),
                     Err(message) => self.conn.handle_open_failed(now(), &message),
                 }
@@ -104,9 +112,24 @@ fn set_alarm(cell: &Rc<RefCell<Inner>>, name: String, alarm: Option<Alarm>) {
     });
 }
 
+/// A plain message (see [`Plain`](crate::browser::socket::Plain)): counted,
+/// then the drive, then `glue.js` dispatches it when this returns true. The
+/// core's call queues no action and no event (a native test checks it), so
+/// the drive dispatches nothing before the message.
+fn on_plain_message(weak: &Weak<RefCell<Inner>>) -> bool {
+    let Some(cell) = weak.upgrade() else {
+        return false;
+    };
+    let deliver = match cell.try_borrow_mut() {
+        Ok(mut inner) => inner.conn.handle_message_in_place(now()),
+        Err(_) => return false,
+    };
+    drive(&cell);
+    deliver
+}
+
 fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
     let Some(cell) = weak.upgrade() else { return };
-    let mut dispatch = Vec::new();
     {
         let Ok(mut inner) = cell.try_borrow_mut() else {
             return;
@@ -115,12 +138,6 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
         match event {
             SocketEvent::Open => inner.conn.handle_open(now),
             SocketEvent::Message(data, what) => match what {
-                Incoming::Text | Incoming::Binary => {
-                    if inner.conn.handle_message_in_place(now) {
-                        let binary = matches!(what, Incoming::Binary);
-                        dispatch.push(Inner::deliver(&data, binary));
-                    }
-                }
                 Incoming::Protocol => {
                     if let Some(text) = data.as_string() {
                         inner.conn.handle_message(now, Message::Text(text));
@@ -146,5 +163,5 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
             SocketEvent::Error => inner.conn.handle_error(now),
         }
     }
-    drive_after(&cell, dispatch);
+    drive(&cell);
 }
