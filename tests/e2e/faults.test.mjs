@@ -64,8 +64,13 @@ test('every class of close code from the server: reconnect or stay closed, as do
     await open(`${server.url}?tag=${tag}`, fast);
     await server.control('close', { code, reason: `server says ${code}`, tag });
     if (reconnecting.includes(code)) {
-      await until(`a reconnect after ${code}`, async () =>
-        (await server.stats(tag)).connections === 2 && (await status()).state === 'open');
+      // What was seen last goes with a timeout: the state, attempt and close, and the server's count.
+      let seen = null;
+      await until(`a reconnect after ${code}`, async () => {
+        const { state, attempt, lastClose, lastError } = await status();
+        seen = { connections: (await server.stats(tag)).connections, state, attempt, lastClose, lastError };
+        return seen.connections === 2 && state === 'open';
+      }).catch((e) => { throw new Error(`${e.message}; last seen ${JSON.stringify(seen)}`); });
       assert.equal((await status()).lastClose.code, code);
       assert.deepEqual(await ask({ swWebSocket: 'close' }), { ok: true });
       await reached('closed');
