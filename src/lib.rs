@@ -61,9 +61,6 @@
 
 pub mod core;
 
-#[cfg(any(test, all(target_arch = "wasm32", feature = "small-alloc")))]
-mod heap;
-
 #[cfg(target_arch = "wasm32")]
 mod browser;
 

@@ -2,10 +2,6 @@
 //! the outbox listing and the stored snapshot, read back on restore (what
 //! was stored before restores the same), sent as a text frame when JSON, and
 //! framed in reliable mode from a borrow of the entry that stays.
-//!
-//! Native only: it counts allocations with a global allocator of its own,
-//! and on wasm32 the crate's (`small-alloc`) is the global one.
-#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
