@@ -124,13 +124,14 @@ export function openSocket(name, url, protocols) {
  */
 export function listen(ws, listener, plain, target, mark, reply, inbound) {
   const onMessage = ({ data }) => {
-    if (typeof data === 'string' ? !data.includes(mark) && data !== reply : data instanceof ArrayBuffer) {
-      if (plain()) fireMessage(target, data, typeof data !== 'string');
+    const text = typeof data === 'string';
+    if (text ? !data.includes(mark) && data !== reply : data instanceof ArrayBuffer) {
+      if (plain()) fireMessage(target, data, !text);
       return;
     }
-    const frame = typeof data === 'string' && inbound ? inboundFrame(data) : undefined;
+    const frame = text && inbound ? inboundFrame(data) : undefined;
     if (frame !== undefined) listener(1, frame, 4);
-    else listener(1, data, typeof data === 'string' ? 2 : 3);
+    else listener(1, data, text ? 2 : 3);
   };
   const calls = SOCKET_EVENTS.map((type, i) => (i === 1 ? onMessage : (event) => listener(i, event, 0)));
   SOCKET_EVENTS.forEach((type, i) => ws.addEventListener(type, calls[i]));

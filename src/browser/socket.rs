@@ -22,7 +22,8 @@ pub(crate) enum SocketEvent {
 }
 
 /// What a received value is, as `glue.js`'s `listen` sorted it (a text
-/// for the application or an ArrayBuffer takes the [`Plain`] path instead).
+/// for the application or an ArrayBuffer takes the plain path instead, see
+/// [`Socket::open`]).
 #[derive(Clone, Copy)]
 pub(crate) enum Incoming {
     /// A text that may be a protocol frame (it contains the ack mark, or
@@ -51,12 +52,6 @@ extern "C" {
 
 type Handler = Rc<dyn Fn(SocketEvent)>;
 
-/// Called for each received text that cannot be a protocol frame and each
-/// ArrayBuffer, without the value (it stays in JS): whether the app gets
-/// it. `glue.js` then dispatches it itself, after the call (see
-/// `Connection::handle_message_in_place`).
-pub(crate) type Plain = Rc<dyn Fn() -> bool>;
-
 /// One `web_sys::WebSocket` and the closure listening on it.
 pub(crate) struct Socket {
     ws: WebSocket,
@@ -75,8 +70,11 @@ impl Socket {
     /// Opens a socket, or takes the one opened early for `early` ("area:key",
     /// see `openSocket` in `glue.js`) to the same URL and protocols, with
     /// the events it had; `handler` receives its events until the socket is
-    /// dropped, except plain messages: `plain` decides those, and `glue.js`
-    /// dispatches them on `target`. A received text equal to `reply` is
+    /// dropped, except plain messages (a text that cannot be a protocol
+    /// frame, an ArrayBuffer): `plain()` is called for each without its
+    /// value, which stays in JS, and says whether the app gets it; `glue.js`
+    /// then dispatches it on `target` itself, after the call (see
+    /// `Connection::handle_message_in_place`). A received text equal to `reply` is
     /// sorted as a protocol frame; with `inbound`, `sw.msg` frames come as
     /// [`Incoming::Inbound`].
     #[allow(clippy::too_many_arguments)]
@@ -87,7 +85,7 @@ impl Socket {
         reply: Option<&str>,
         inbound: bool,
         handler: Handler,
-        plain: Plain,
+        plain: impl FnMut() -> bool + 'static,
         target: &JsValue,
     ) -> Result<Socket, String> {
         let list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
@@ -117,7 +115,7 @@ impl Socket {
                     _ => SocketEvent::Error,
                 })
             });
-        let plain = Closure::<dyn FnMut() -> bool>::new(move || plain());
+        let plain = Closure::<dyn FnMut() -> bool>::new(plain);
         let stop = listen(
             &ws,
             &listener,

@@ -28,7 +28,7 @@ impl Inner {
                     let weak = weak.clone();
                     move |event| on_socket_event(&weak, event)
                 });
-                let plain = Rc::new(move || on_plain_message(&weak));
+                let plain = move || on_plain_message(&weak);
                 let reply = self.conn.heartbeat_reply();
                 let inbound = self.conn.config().reliable_inbound;
                 let early = self.keys.early();
@@ -112,7 +112,7 @@ fn set_alarm(cell: &Rc<RefCell<Inner>>, name: String, alarm: Option<Alarm>) {
     });
 }
 
-/// A plain message (see [`Plain`](crate::browser::socket::Plain)): counted,
+/// A plain message (see [`Socket::open`]): counted,
 /// then the drive, then `glue.js` dispatches it when this returns true. The
 /// core's call queues no action and no event (a native test checks it), so
 /// the drive dispatches nothing before the message.
