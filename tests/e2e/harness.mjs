@@ -167,8 +167,16 @@ export async function watchWorker(env, id = env.extensionId) {
     /** Stops the worker and waits until it was seen stopped (it may restart at once). */
     async stopWorker() {
       const before = stops;
-      await session.send('ServiceWorker.stopAllWorkers');
-      await until('the worker to stop', () => stops > before, 10_000, 50);
+      // A stop sent while the worker is still starting was seen to go unheard
+      // once in CI: it is sent again, up to four times, until a stop is seen.
+      for (let attempt = 1; ; attempt++) {
+        await session.send('ServiceWorker.stopAllWorkers');
+        try {
+          return await until('the worker to stop', () => stops > before, 2_500, 50);
+        } catch (error) {
+          if (attempt === 4) throw new Error(`${error.message}; status ${this.status()} after ${attempt} stops sent`);
+        }
+      }
     },
     /** Stops this extension's worker only (other extensions' workers keep running). */
     async stopThisWorker() {
