@@ -26,9 +26,12 @@ is_root() { [ "$(id -u)" = 0 ]; }
 
 WORKER_EXAMPLE=examples/cloudflare-worker
 # The package's entry points written in JS (src/browser): each is bundled
-# with the small modules it imports into one file of pkg/ (fewer module
-# loads at worker start); glue.js and fire.js are the wasm module's own imports, copied by
-# wasm-bindgen.
+# with the modules it imports into one file of pkg/. worker.js takes in the
+# wasm module's JS binding too (wasm-bindgen's sw_websocket.js and the
+# snippets it copied, glue.js and fire.js): a worker loads two files, its
+# own and worker.js, before its code runs. pkg/sw_websocket.js (the
+# `./engine` export) then re-exports the engine from worker.js: one binding,
+# one module instance, whichever a worker imports.
 WORKER_BUILD_VERSION=0.8.7
 
 # The wasm-bindgen version in Cargo.lock: wasm-bindgen-cli must match it exactly.
@@ -120,21 +123,29 @@ build() {
   node tools/short-names.mjs extension/pkg sw_websocket
   after=$(wc -c <"$wasm")
   echo "wasm: $before bytes -> $after bytes after wasm-opt -Oz and short names ($(gzip -9c "$wasm" | wc -c) gzip)"
-  # The JS entry points (the worker's, with its class; the pages') and their
-  # types, then the npm package.json. The wasm glue stays a module of its own.
-  local entry
-  for entry in worker page; do
-    esbuild "src/browser/$entry.js" --bundle --format=esm --log-level=warning \
-      --external:./sw_websocket.js --outfile="extension/pkg/$entry.js"
-  done
+  # The JS entry points (the worker's, with its class and the wasm binding;
+  # the pages') and their types, then the npm package.json. The binding is
+  # bundled from a copy of src/browser beside it (socket.js imports it as
+  # ./sw_websocket.js); wasm-bindgen's imports object names glue.js once per
+  # import group, which esbuild would warn about (the same module each time).
+  local entry stage=target/js-bundle
+  rm -rf "$stage" && mkdir -p "$stage"
+  cp src/browser/*.js extension/pkg/sw_websocket.js "$stage/"
+  cp -r extension/pkg/snippets "$stage/"
+  esbuild "$stage/worker.js" --bundle --format=esm --log-level=warning \
+    --log-override:duplicate-object-key=silent --outfile=extension/pkg/worker.js
+  esbuild src/browser/page.js --bundle --format=esm --log-level=warning --outfile=extension/pkg/page.js
+  rm -r extension/pkg/snippets
+  echo "export { initEngine as default, initEngineSync as initSync, SwWebSocketEngine, setStorageAreas } from './worker.js';" \
+    >extension/pkg/sw_websocket.js
   cp src/browser/worker.d.ts src/browser/page.d.ts extension/pkg/
   node tools/package-json.mjs extension/pkg
   # The JS, minified (exported names and import keys stay as they are).
-  for js in extension/pkg/*.js extension/pkg/snippets/*/src/browser/*.js; do
+  for js in extension/pkg/worker.js extension/pkg/page.js; do
     terser "$js" --module --compress --mangle -o "$js.min"
     mv "$js.min" "$js"
   done
-  js=$(cat extension/pkg/*.js extension/pkg/snippets/*/src/browser/*.js | wc -c)
+  js=$(cat extension/pkg/*.js | wc -c)
   echo "js glue: $js bytes minified"
   step "build: test server"
   cargo build --quiet -p sw-test-server

@@ -20,7 +20,8 @@ const pkg = {
   type: 'module',
   keywords: generated.keywords,
   // The worker's entry point is the package's; `./page` is for extension
-  // pages; `./engine` is the wasm module's own binding (Rust users, tests).
+  // pages; `./engine` is the wasm module's own binding (Rust users, tests),
+  // re-exported from worker.js, which bundles it.
   main: './worker.js',
   types: './worker.d.ts',
   exports: {
@@ -31,10 +32,9 @@ const pkg = {
     './sw_websocket_bg.wasm': './sw_websocket_bg.wasm',
     './package.json': './package.json',
   },
-  // Every module and declaration build.sh put there, the wasm, the snippets.
+  // Every module and declaration build.sh put there, and the wasm.
   files: [
     ...readdirSync(dir).filter((f) => /\.(js|d\.ts|wasm)$/.test(f)).sort(),
-    'snippets',
     'README.md',
   ],
   // Importing a module of the package runs nothing; the glue keeps state only.

@@ -26,7 +26,8 @@ let loading = null;
  */
 function load(wasm) {
   const source = wasm ?? new URL('./sw_websocket_bg.wasm', import.meta.url);
-  loading ??= init({ module_or_path: source }).catch((error) => {
+  const ready = () => performance.mark('sw-websocket:wasm-ready'); // for profiles and the bench
+  loading ??= init({ module_or_path: source }).then(ready).catch((error) => {
     loading = null;
     const from = typeof source === 'string' || source instanceof URL ? `from ${source}` : 'from start({wasm})';
     throw swError(

@@ -9,6 +9,8 @@ import type {
 } from './sw_websocket.js';
 
 export type * from './sw_websocket.js';
+/** The module's own binding (also `sw-websocket/engine`): for Rust users and tests. */
+export { default as initEngine, initSync as initEngineSync, SwWebSocketEngine, setStorageAreas } from './sw_websocket.js';
 
 /** Settings of `new SwWebSocket(settings)`. Unknown keys throw an `SwWebSocketError` of kind "invalid_option". */
 export interface SwWebSocketClassSettings extends SwWebSocketSettings {

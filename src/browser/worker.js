@@ -9,6 +9,9 @@ import { servePages } from './pages.js';
 
 export { SwWebSocket };
 export { isSwWebSocketError } from './errors.js';
+// The module's own binding, which build.sh bundles in here: the package's
+// `sw-websocket/engine` re-exports these, so both entries share one instance.
+export { default as initEngine, initSync as initEngineSync, SwWebSocketEngine, setStorageAreas } from './sw_websocket.js';
 
 const START_SETTINGS = ['commands', 'pages', 'contentScripts'];
 const startedKeys = new Set();

@@ -4,8 +4,7 @@
 //
 // Its start-up path is the demo extension's: the SwWebSocket of worker.js
 // made at the top level (it loads the module and resumes), as start() does.
-import init from './pkg/sw_websocket.js';
-import { SwWebSocket } from './pkg/worker.js';
+import { SwWebSocket, initEngine } from './pkg/worker.js';
 import { echo, interleaved, next, openRaw, payload, rawEndpoint, sleep, swEndpoint } from './echo.js';
 import { inboundCommands } from './inbound.js';
 
@@ -21,14 +20,13 @@ sw.addEventListener('open', () => {
   openedAt ??= performance.now();
   whenOpen.splice(0).forEach((resolve) => resolve());
 });
-const ready = init({ module_or_path: new URL('./pkg/sw_websocket_bg.wasm', import.meta.url) })
-  .then(async (exports) => {
-    wasm = exports;
-    marks.init = performance.now();
-    await sw.ready;
-    marks.resume = performance.now();
-    return sw;
-  });
+const ready = sw.ready.then(async () => {
+  // The socket loaded the module: its binding marks when (socket.js).
+  marks.init = performance.getEntriesByName('sw-websocket:wasm-ready')[0]?.startTime;
+  marks.resume = performance.now();
+  wasm = await initEngine(); // the instance the socket uses, for the memory figures
+  return sw;
+});
 
 chrome.runtime.onMessage.addListener((request, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
