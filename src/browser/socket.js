@@ -54,25 +54,29 @@ export function checkSettings(settings, extra = [], who = 'new SwWebSocket()') {
 /** Sockets opened before the module was ready, by area and key (glue.js's `openSocket` takes them). */
 const EARLY_SOCKETS = Symbol.for('sw-websocket.early-sockets');
 const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
+/** How long the module's load waits for the stored state's read at most (it takes 2-3 ms). */
+const FIRST_READ_MS = 10;
 
 /**
- * Starts reading the stored state of `storageKey` at once, while the module
- * loads and compiles (it used to wait for them): the engine's first load of
- * those keys takes this read (glue.js). Only with the browser's storage.
- * Once read, opens the socket the restore will open (see openEarly).
+ * Starts reading the stored state of `storageKey` at once, before the module
+ * loads (it used to wait for it): the engine's first load of those keys
+ * takes this read (glue.js). Only with the browser's storage. Once read,
+ * opens the socket the restore will open (see openEarly), then reads the
+ * secret. Returns the state's read, or nothing.
  */
 function readEarly(storageArea = 'local', storageKey) {
   const areas = globalThis.chrome?.storage;
-  if (storageArea === 'none' || !areas?.[storageArea] || !areas.session) return;
+  if (storageArea === 'none' || !areas?.[storageArea] || !areas.session) return undefined;
   const get = (area, key) => area.get(key).then((items) => items?.[key]);
   const stored = get(areas[storageArea], storageKey);
-  const read = Promise.all([stored, get(areas.session, `${storageKey}:secret`)]);
+  const read = stored.then((value) => get(areas.session, `${storageKey}:secret`).then((secret) => [value, secret]));
   const name = `${storageArea}:${storageKey}`;
   // The engine sees a failure when it takes the read.
   stored.then((value) => openEarly(name, value), () => {});
   read.catch(() => {});
   const reads = (globalThis[Symbol.for('sw-websocket.early-reads')] ??= new Map());
   reads.set(name, { read, at: Date.now() });
+  return stored;
 }
 
 /**
@@ -144,12 +148,17 @@ export class SwWebSocket extends EventTarget {
     const { storageKey = 'sw-websocket', storageArea, url, options, wasm } = settings;
     this.#url = url;
     this.#history = new History(storageKey, storageArea !== 'none');
-    /** Resolves with this socket once the module is loaded and the stored state restored. */
-    // The state and the history are read while the module loads.
-    readEarly(storageArea, storageKey);
-    const history = this.#history.load();
+    // The state is read first, alone: the module's fetch and compile, and
+    // the other reads, delayed its answer by 2-5 ms when they ran beside it,
+    // and with it the socket opened early. They start once it is in, or
+    // after FIRST_READ_MS if it is slow (a large outbox).
+    const read = readEarly(storageArea, storageKey);
+    const first = read ? Promise.race([read.catch(() => {}), new Promise((go) => setTimeout(go, FIRST_READ_MS))]) : Promise.resolve();
+    const afterFirst = (next) => first.then(next);
+    const history = afterFirst(() => this.#history.load());
     const early = `${storageArea ?? 'local'}:${storageKey}`;
-    this.ready = load(wasm)
+    /** Resolves with this socket once the module is loaded and the stored state restored. */
+    this.ready = afterFirst(() => load(wasm))
       .then(async () => {
         const engine = new SwWebSocketEngine({ storageKey, storageArea }, this);
         this.#engine = engine;
