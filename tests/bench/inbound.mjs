@@ -5,12 +5,13 @@
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * `rounds` rounds (at least 11: a round lasts a tenth of a second, and one
- * alone swings by half) of `count` messages each way; `sw(request)` asks the
- * bench worker.
+ * `rounds` rounds (at least 31: a round lasts a fifth of a second and one
+ * alone swings by half; the median of 11 moved between 0.74 and 0.94 across
+ * three runs) of `count` messages each way; `sw(request)` asks the bench
+ * worker.
  */
 export async function inbound(sw, url, control, { rounds: asked, count = 4000, log }) {
-  const rounds = Math.max(asked, 11);
+  const rounds = Math.max(asked, 31);
   const ms = { reliable: [], plain: [] };
   // One untimed round first, as the throughput cases do.
   await sw({ cmd: 'inbound', url, control, count, first: 'plain' });
