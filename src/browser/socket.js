@@ -56,6 +56,7 @@ const EARLY_SOCKETS = Symbol.for('sw-websocket.early-sockets');
 const SOCKET_EVENTS = ['open', 'message', 'close', 'error'];
 /** How long the module's load waits for the stored state's read at most (it takes 2-3 ms). */
 const FIRST_READ_MS = 10;
+const delay = (ms) => new Promise((go) => setTimeout(go, ms));
 
 /**
  * Starts reading the stored state of `storageKey` at once, before the module
@@ -153,7 +154,7 @@ export class SwWebSocket extends EventTarget {
     // and with it the socket opened early. They start once it is in, or
     // after FIRST_READ_MS if it is slow (a large outbox).
     const read = readEarly(storageArea, storageKey);
-    const first = read ? Promise.race([read.catch(() => {}), new Promise((go) => setTimeout(go, FIRST_READ_MS))]) : Promise.resolve();
+    const first = read ? Promise.race([read.catch(() => {}), delay(FIRST_READ_MS)]) : Promise.resolve();
     const afterFirst = (next) => first.then(next);
     const history = afterFirst(() => this.#history.load());
     const early = `${storageArea ?? 'local'}:${storageKey}`;
