@@ -1,10 +1,10 @@
 // ./build.sh bench: sw-websocket measured against the browser's own WebSocket in
 // the same Chromium run. Prints one table, writes target/bench/results.json and
 // exits non-zero when a budget fails. See the README's Performance section.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, startServer, watchWorker, until, sleep } from '../e2e/harness.mjs';
+import { benchExtension } from './extension.mjs';
 import { measureSize } from './size.mjs';
 import { report } from './report.mjs';
 import { inbound } from './inbound.mjs';
@@ -21,19 +21,7 @@ const want = (part) => !ONLY || ONLY.includes(part);
 const log = (line) => console.log(`[bench ${String(Math.round(performance.now() / 1000)).padStart(3)} s] ${line}`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// The bench extension: tests/bench/sw with the built package beside it.
-const swDir = join(OUT, 'sw-extension');
-rmSync(swDir, { recursive: true, force: true });
-cpSync(join(ROOT, 'tests', 'bench', 'sw'), swDir, { recursive: true });
-cpSync(join(ROOT, 'extension', 'pkg'), join(swDir, 'pkg'), { recursive: true });
-// The bench worker's own helpers (echo.js, inbound.js) go into its entry, as
-// an app's build would: the twin is one file, and the start-up figure is the
-// package's cost, not that of the bench's extra modules. The package stays
-// as it ships.
-execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
-  join(swDir, 'service-worker.js'), '--bundle', '--format=esm', '--external:./pkg/*',
-  '--allow-overwrite', '--log-level=warning', `--outfile=${join(swDir, 'service-worker.js')}`,
-]);
+const swDir = benchExtension(join(OUT, 'sw-extension'));
 const twinDir = join(ROOT, 'tests', 'bench', 'twin');
 
 const server = await startServer([], { profile: 'release' });
