@@ -33,14 +33,22 @@ export class History {
   /** A write is under way, or waits for its turn; `#dirty`: another is needed after it. */
   #writing = false;
   #dirty = false;
+  /** Settles once `load()` read what an earlier worker kept: no write comes before it. */
+  #loaded;
+  #loadDone;
 
   /** `stored`: keep it in chrome.storage.session (false: memory only). */
   constructor(storageKey, stored) {
     this.#key = `${storageKey}:history`;
     this.#area = stored ? globalThis.chrome?.storage?.session : undefined;
+    this.#loaded = new Promise((done) => { this.#loadDone = done; });
   }
 
-  /** Reads what an earlier worker kept; messages added before it lands go after it. */
+  /**
+   * Reads what an earlier worker kept; messages added before it lands go
+   * after it, and are written with it (a write before the read would have
+   * replaced the earlier worker's messages with them).
+   */
   async load() {
     if (!this.#area) return;
     try {
@@ -52,6 +60,8 @@ export class History {
       }
     } catch (error) {
       console.warn(`sw-websocket: the message history could not be read from chrome.storage.session (${error?.message ?? error}); it starts empty`);
+    } finally {
+      this.#loadDone();
     }
   }
 
@@ -89,6 +99,7 @@ export class History {
     this.#dirty = true;
     if (this.#writing) return;
     this.#writing = true;
+    await this.#loaded;
     let pause = WRITE_FIRST_PAUSE_MS;
     while (this.#dirty) {
       this.#dirty = false;
