@@ -12,7 +12,7 @@ export const BUDGETS = [
   })),
   { name: 'inbound 1 KiB handled (waitUntil, stored, acked) vs plain receive', min: 0.8, part: 'inbound', value: (r) => r.inbound.ratio },
   { name: 'idle hour (simulated), sleeping after 60 s, waking every 5 min: share running', max: 0.2, part: 'idleHour', value: (r) => r.idleHour.find((h) => h.sleeping === 'on').runningShare },
-  { name: 'start-up to open vs plain JS twin, distant server', max: 1.15, part: 'startup', value: (r) => r.startup.distant.ratio },
+  { name: 'start-up to open vs plain JS twin, distant server', max: 1.10, part: 'startup', value: (r) => r.startup.distant.ratio },
   { name: '.wasm + JS glue, gzip KiB', max: 60, part: 'size', value: (r) => r.size.total.gzip / 1024 },
   { name: 'keepalive frames/min under traffic', max: 0, part: 'keepalive', value: (r) => r.keepalive.busyPerMinute },
   { name: '16 MiB round trip byte-exact', min: 1, part: 'big', value: (r) => Number(r.big.exact) },
