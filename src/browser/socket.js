@@ -92,6 +92,9 @@ function readEarly(storageArea = 'local', storageKey) {
 function openEarly(name, stored) {
   const at = stored?.openAt;
   if (typeof at !== 'number' || at > Date.now() || typeof stored.url !== 'string') return;
+  // A second socket made with the same key: the first one's early socket
+  // serves (a second would be taken by no engine and never closed).
+  if (globalThis[EARLY_SOCKETS]?.has(name)) return;
   const given = stored.options?.protocols;
   const protocols = given === undefined || given === null ? [] : [].concat(given);
   let ws;
@@ -149,6 +152,10 @@ export class SwWebSocket extends EventTarget {
     const { storageKey = 'sw-websocket', storageArea, url, options, wasm } = settings;
     this.#url = url;
     this.#history = new History(storageKey, storageArea !== 'none');
+    // The module's load takes `wasm` only after the state's read: a promise
+    // of it that fails before then is handled here, so that the browser does
+    // not report it as unhandled besides the `init` error that load() gives.
+    if (wasm instanceof Promise) wasm.catch(() => {});
     // The state is read first, alone: the module's fetch and compile, and
     // the other reads, delayed its answer by 2-5 ms when they ran beside it,
     // and with it the socket opened early. They start once it is in, or

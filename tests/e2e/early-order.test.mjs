@@ -2,7 +2,10 @@
 // stored state is read first, alone, and the module's load starts once it
 // is in (the load and the other reads slowed that read's answer, and with
 // it the socket opened early); a read slower than 10 ms holds the module
-// back no longer than that. Each test imports its own copy of worker.js, so
+// back no longer than that. A promise of the module that fails before its
+// load starts is not reported as unhandled, and a second socket made with
+// the same key opens no second early socket (one nobody would take or
+// close). Each test imports its own copy of worker.js, so
 // the module is loaded afresh; `wasm` is a thenable that notes when the
 // load asks for it. A stand-in chrome.storage whose answers the test holds.
 import { test } from 'node:test';
@@ -74,4 +77,51 @@ test('a state read slower than 10 ms does not hold the module back', async () =>
   assert.ok(module.at - started < 150, `the load started ${Math.round(module.at - started)} ms after the socket was made`);
   local.release('slow');
   await socket.ready;
+});
+
+test('a wasm promise that fails while the state is read is not reported as unhandled', async () => {
+  const local = heldArea(new Set(['fails']));
+  globalThis.chrome = { storage: { local, session: heldArea(new Set()) } };
+  const { SwWebSocket } = await freshWorker('fails');
+  const unhandled = [];
+  const note = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', note);
+  try {
+    const socket = new SwWebSocket({ storageKey: 'fails', wasm: Promise.reject(new Error('no module here')) });
+    await sleep(5); // the promise has failed, and the load has not taken it yet
+    local.release('fails');
+    await assert.rejects(socket.ready, /no module here/);
+    await sleep(10);
+    assert.deepEqual(unhandled, [], 'only `ready` reports the failure');
+  } finally {
+    process.off('unhandledRejection', note);
+  }
+});
+
+test('two sockets made with the same key open one socket early', async () => {
+  const stored = { openAt: 0, url: 'ws://127.0.0.1:9/ws' };
+  const area = {
+    async get(key) { return key === 'twice' ? { twice: stored } : {}; },
+    async set() {},
+    async remove() {},
+  };
+  globalThis.chrome = { storage: { local: area, session: area } };
+  const made = [];
+  const saved = globalThis.WebSocket;
+  globalThis.WebSocket = class {
+    constructor(url) { made.push(url); }
+    addEventListener() {}
+    removeEventListener() {}
+    close() {}
+  };
+  try {
+    const { SwWebSocket } = await freshWorker('twice');
+    const never = { then() {} }; // the module never loads: only the first steps run
+    new SwWebSocket({ storageKey: 'twice', wasm: never });
+    new SwWebSocket({ storageKey: 'twice', wasm: never });
+    await sleep(20);
+    assert.deepEqual(made, [stored.url], 'one early socket, which either engine may take');
+  } finally {
+    globalThis.WebSocket = saved;
+  }
 });
