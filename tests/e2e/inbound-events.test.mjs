@@ -72,8 +72,7 @@ test('with the mode off, a server frame reaches the app as text, and no resume i
   socket.onmessage = (event) => texts.push([event.data, event.id]);
   // A server that sends the frame anyway (a plain push): it is text to the app.
   const frame = '{"type":"sw.msg","id":1,"data":"x"}';
-  // The server counts a connection a moment after the client saw it open.
-  await until('the push sent', async () => (await server.control('push', { tag: 'off', text: frame })).sent === 1);
+  await server.controlReaching('push', { tag: 'off', text: frame });
   await until('the push', () => texts.length === 1);
   assert.deepEqual(texts[0], [frame, undefined]);
   assert.deepEqual((await server.stats('off')).inbound.resumes, []);
