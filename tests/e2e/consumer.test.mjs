@@ -56,7 +56,7 @@ test('a consumer extension reconnects after its worker is stopped, beside the de
   await until('the echo on the page', () => page.evaluate(() => globalThis.pageSeen.texts.includes('before the stop')));
   await ask({ consumer: 'stopCounting' });
   // A server-side drop: readyState goes CONNECTING through the reconnect and back to OPEN; once stays once.
-  await server.controlReaching('close', { tag: 'consumer', code: 4000, reason: 'flap' });
+  assert.equal((await server.control('close', { tag: 'consumer', code: 4000, reason: 'flap' })).closed, 1, 'the close reached the connection');
   await until('reconnected', async () => (await server.stats('consumer')).connections === 2 && (await ask({ consumer: 'seen' })).readyState === 1);
   ({ seen } = await ask({ consumer: 'seen' }));
   t.diagnostic(`states through the drop: ${JSON.stringify(seen.states)}`);

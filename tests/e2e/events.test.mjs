@@ -79,7 +79,7 @@ test('readyState through a reconnect; close and state events carry their fields'
   const states = [];
   socket.onstate = (event) => states.push([event.state, socket.readyState]);
   const closed = next(socket, 'close');
-  await server.controlReaching('close', { tag: 'flap', code: 4000, reason: 'flap' });
+  assert.equal((await server.control('close', { tag: 'flap', code: 4000, reason: 'flap' })).closed, 1, 'the close reached the connection');
   const close = await closed;
   assert.deepEqual([close.code, close.reason, close.wasClean], [4000, 'flap', true]);
   await next(socket, 'open');

@@ -62,7 +62,7 @@ test('every class of close code from the server: reconnect or stay closed, as do
   for (const code of [...reconnecting, ...fatal]) {
     const tag = `code-${code}`;
     await open(`${server.url}?tag=${tag}`, fast);
-    await server.controlReaching('close', { code, reason: `server says ${code}`, tag });
+    assert.equal((await server.control('close', { code, reason: `server says ${code}`, tag })).closed, 1, 'the close reached the connection');
     if (reconnecting.includes(code)) {
       // What was seen last goes with a timeout: the state, attempt and close, and the server's count.
       let seen = null;

@@ -42,17 +42,6 @@ export async function startServer(args = [], { profile = 'debug' } = {}) {
       const query = new URLSearchParams(params).toString();
       return (await fetch(`${http}/control/${what}?${query}`, { method: 'POST' })).json();
     },
-    /**
-     * `control(what, params)`, asked again until it reached a connection (a
-     * count in its reply above 0): a client sees `open` once the upgrade is
-     * answered, and the server registers the connection just after that.
-     */
-    async controlReaching(what, params = {}) {
-      return until(`${what} to reach a connection`, async () => {
-        const reply = await this.control(what, params);
-        return Object.values(reply).some((n) => n > 0) && reply;
-      }, 5_000, 50);
-    },
     port: Number(new URL(url).port),
     stop() {
       child.kill('SIGTERM');

@@ -72,7 +72,7 @@ test('with the mode off, a server frame reaches the app as text, and no resume i
   socket.onmessage = (event) => texts.push([event.data, event.id]);
   // A server that sends the frame anyway (a plain push): it is text to the app.
   const frame = '{"type":"sw.msg","id":1,"data":"x"}';
-  assert.equal((await server.controlReaching('push', { tag: 'off', text: frame })).sent, 1);
+  assert.equal((await server.control('push', { tag: 'off', text: frame })).sent, 1);
   await until('the push', () => texts.length === 1);
   assert.deepEqual(texts[0], [frame, undefined]);
   assert.deepEqual((await server.stats('off')).inbound.resumes, []);

@@ -159,7 +159,7 @@ test('the auth token is never in chrome.storage.local or a log', { timeout: 60_0
   assert.deepEqual(await env.ask(page, { swWebSocket: 'connect', url: `${server.url}?tag=auth`, options }), { ok: true });
   await until('open', async () => (await env.ask(page, { swWebSocket: 'status' })).status.state === 'open');
   // A drop, a reconnect (the token is sent again), an error, a failed send.
-  await server.controlReaching('close', { code: 1011, reason: 'restart', tag: 'auth' });
+  assert.equal((await server.control('close', { code: 1011, reason: 'restart', tag: 'auth' })).closed, 1, 'the close reached the connection');
   await until('two connections', async () => (await server.stats('auth')).connections >= 2, 10_000);
   await until('open again', async () => (await env.ask(page, { swWebSocket: 'status' })).status.state === 'open');
   await env.ask(page, { swWebSocket: 'send', data: { a: 1 } });

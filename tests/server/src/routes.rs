@@ -68,10 +68,11 @@ async fn socket(
                 tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
             }
             let path = uri.path().to_owned();
+            let conn = ws::Registered::new(hub, path, params.tag.clone());
             upgrade
                 .max_message_size(64 << 20)
                 .max_frame_size(64 << 20)
-                .on_upgrade(move |socket| ws::serve(hub, socket, path, params.tag, params.greet))
+                .on_upgrade(move |socket| ws::serve(conn, socket, params.tag, params.greet))
         }
         Err(_) => (
             StatusCode::UPGRADE_REQUIRED,

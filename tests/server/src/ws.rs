@@ -8,16 +8,42 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+/// A connection registered before its upgrade is answered, so that a control
+/// call made as soon as the client sees `open` reaches it: its commands wait
+/// in the channel until [`serve`] runs. Dropped unserved (the upgrade failed
+/// or was abandoned), it is recorded as closed.
+pub struct Registered {
+    hub: Arc<Hub>,
+    id: u64,
+    tx: mpsc::UnboundedSender<Command>,
+    rx: mpsc::UnboundedReceiver<Command>,
+}
+
+impl Registered {
+    /// Records a new connection to `path` with `tag`.
+    pub fn new(hub: Arc<Hub>, path: String, tag: Option<String>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let id = hub.open(path, tag, tx.clone());
+        Registered { hub, id, tx, rx }
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        // Recorded once: a no-op after `serve` recorded how it closed.
+        self.hub.close(self.id, None, None);
+    }
+}
+
 /// Serves one upgraded socket until it closes; `greet` goes out first.
 pub async fn serve(
-    hub: Arc<Hub>,
+    mut conn: Registered,
     mut socket: WebSocket,
-    path: String,
     tag: Option<String>,
     greet: Option<String>,
 ) {
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let id = hub.open(path, tag.clone(), tx.clone());
+    let (hub, id, tx) = (conn.hub.clone(), conn.id, conn.tx.clone());
+    let rx = &mut conn.rx;
     if let Some(text) = greet {
         if socket.send(Message::Text(text.into())).await.is_err() {
             hub.close(id, None, None);
@@ -111,3 +137,6 @@ pub async fn push_loop(hub: Arc<Hub>, every_ms: u64) {
         hub.broadcast(None, || Command::Text(text.clone()));
     }
 }
+
+#[cfg(test)]
+mod tests;
