@@ -81,7 +81,10 @@ export class History {
       this.#entries.push({ seq, at, type: 'text', data: kept, length: text.length });
     }
     if (this.#entries.length > HISTORY_LIMIT) this.#entries.shift();
-    if (this.#area) this.#write();
+    if (!this.#area) return;
+    // A write under way takes this one too (no new write per message).
+    if (this.#writing) this.#dirty = true;
+    else this.#write();
   }
 
   /** The `seq` of the last message added (0: none yet). */
