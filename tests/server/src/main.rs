@@ -6,6 +6,7 @@
 //! `routes/inbound.rs`, and in the README's "The test server".
 
 mod args;
+mod deflate;
 mod inbound;
 mod raw;
 mod routes;

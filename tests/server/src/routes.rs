@@ -22,6 +22,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/refuse", get(refuse))
         .route("/hang", get(hang))
         .route("/badutf8", get(bad_utf8))
+        .route("/deflate", get(deflate))
         .route("/stats", get(stats))
         .route("/control/push", get(push).post(push))
         .route("/control/close", get(close).post(close))
@@ -111,6 +112,15 @@ async fn bad_utf8(
     let (mut parts, _) = request.into_parts();
     let upgrade = WebSocketUpgrade::from_request_parts(&mut parts, &()).await;
     socket(State(hub), Query(params), uri, upgrade).await
+}
+
+/// The echo of `/ws` with permessage-deflate (see `deflate.rs`).
+async fn deflate(
+    State(hub): State<Arc<Hub>>,
+    Query(params): Query<Params>,
+    request: Request,
+) -> Response {
+    crate::deflate::upgrade(hub, request, params.tag)
 }
 
 async fn push(State(hub): State<Arc<Hub>>, Query(params): Query<Params>) -> Response {

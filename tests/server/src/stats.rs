@@ -49,6 +49,8 @@ pub struct ConnRecord {
     pub inbound_frames: u64,
     pub text_messages: u64,
     pub binary_messages: u64,
+    /// Messages that came compressed (permessage-deflate, `/deflate` only).
+    pub compressed_messages: u64,
     pub bytes: u64,
     pub last_frame_at: u64,
     /// The largest time between the open and the first frame, or between frames.
@@ -139,6 +141,7 @@ impl Hub {
                 inbound_frames: 0,
                 text_messages: 0,
                 binary_messages: 0,
+                compressed_messages: 0,
                 bytes: 0,
                 last_frame_at: now,
                 max_gap_ms: 0,
@@ -173,6 +176,15 @@ impl Hub {
                     rec.last_texts.push(text.chars().take(200).collect());
                 }
                 None => rec.binary_messages += 1,
+            }
+        });
+    }
+
+    /// Counts a message of connection `id` that came compressed.
+    pub fn compressed(&self, id: u64) {
+        self.with(|inner| {
+            if let Some(rec) = inner.records.iter_mut().find(|r| r.id == id) {
+                rec.compressed_messages += 1;
             }
         });
     }

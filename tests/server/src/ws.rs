@@ -13,10 +13,11 @@ use tokio::sync::mpsc;
 /// in the channel until [`serve`] runs. Dropped unserved (the upgrade failed
 /// or was abandoned), it is recorded as closed.
 pub struct Registered {
-    hub: Arc<Hub>,
-    id: u64,
-    tx: mpsc::UnboundedSender<Command>,
-    rx: mpsc::UnboundedReceiver<Command>,
+    pub hub: Arc<Hub>,
+    pub id: u64,
+    /// Commands to this connection (control calls, delayed acks).
+    pub tx: mpsc::UnboundedSender<Command>,
+    pub rx: mpsc::UnboundedReceiver<Command>,
 }
 
 impl Registered {
@@ -55,24 +56,7 @@ pub async fn serve(
         tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    if let Some(frame) = inbound::client_frame(text.as_str()) {
-                        // sw.resume / sw.ack: counted apart, never echoed.
-                        hub.inbound_frame(id, tag.as_deref(), frame, text.len());
-                        continue;
-                    }
-                    hub.frame(id, Some(text.as_str()), text.len());
-                    if let Some((msg_id, dup, data)) = reliable_frame(text.as_str()) {
-                        hub.reliable(tag.as_deref(), msg_id, dup, data);
-                        let ack = format!("{{\"type\":\"sw.ack\",\"id\":{msg_id}}}");
-                        let delay = hub.args.ack_delay_ms;
-                        let tx = tx.clone();
-                        tokio::spawn(async move {
-                            if delay > 0 {
-                                tokio::time::sleep(Duration::from_millis(delay)).await;
-                            }
-                            let _ = tx.send(Command::Text(ack));
-                        });
-                    } else if text.as_str() != hub.args.keepalive_text
+                    if on_text(&hub, id, tag.as_deref(), &tx, text.as_str())
                         && socket.send(Message::Text(text)).await.is_err()
                     {
                         break;
@@ -113,6 +97,38 @@ pub async fn serve(
         Some((code, reason)) => hub.close(id, Some(code), Some(reason)),
         None => hub.close(id, None, None),
     }
+}
+
+/// What a received text does on connection `id` (commands to it go to
+/// `tx`): counted, and a reliable frame acked; true when it is echoed (not
+/// a keepalive, nor a frame of either reliable mode).
+pub fn on_text(
+    hub: &Hub,
+    id: u64,
+    tag: Option<&str>,
+    tx: &mpsc::UnboundedSender<Command>,
+    text: &str,
+) -> bool {
+    if let Some(frame) = inbound::client_frame(text) {
+        // sw.resume / sw.ack: counted apart, never echoed.
+        hub.inbound_frame(id, tag, frame, text.len());
+        return false;
+    }
+    hub.frame(id, Some(text), text.len());
+    let Some((msg_id, dup, data)) = reliable_frame(text) else {
+        return text != hub.args.keepalive_text;
+    };
+    hub.reliable(tag, msg_id, dup, data);
+    let ack = format!("{{\"type\":\"sw.ack\",\"id\":{msg_id}}}");
+    let delay = hub.args.ack_delay_ms;
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        if delay > 0 {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        let _ = tx.send(Command::Text(ack));
+    });
+    false
 }
 
 /// `(id, dup, data)` of a `{"type":"sw.msg",...}` frame.
