@@ -119,14 +119,6 @@ function dropEarly(name) {
   early.ws.close(1000, 'sw-websocket: not needed');
 }
 
-/** After resume(): connect to `url` unless already meant to be connected to it. */
-function keepConnected(engine, url, options) {
-  const status = engine.status();
-  if (status.intent === 'open' && status.url === url) return;
-  if (status.intent === 'open') engine.close(1000, 'url changed');
-  engine.connect(url, options);
-}
-
 /** Errors an `error` event reported already: the engine's storage errors; `init` once, by `ready`. */
 const REPORTED = ['storage', 'init'];
 
@@ -172,7 +164,8 @@ export class SwWebSocket extends EventTarget {
         this.#engine = engine;
         await Promise.all([engine.resume(), history]);
         dropEarly(early);
-        if (url !== undefined) keepConnected(engine, url, options);
+        // Connected to `url` with `options`, unless it already is (the engine's rule).
+        if (url !== undefined) engine.keepConnected(url, options);
         this.#resumed = true;
         return this;
       })

@@ -21,7 +21,8 @@
 //! acked), `sending.rs` and `outbox.rs` (frames out), `ids.rs` (the id
 //! rule), `resume.rs` with `stored.rs` (a worker start: what an earlier life
 //! stored), `restore.rs` (one snapshot checked and applied), `persist.rs`
-//! (the snapshot out, write outcomes, storage errors). The values: `options.rs`
+//! (the snapshot out, write outcomes, storage errors), `keep.rs` (start()'s
+//! keep-connected rule). The values: `options.rs`
 //! into `config.rs`, `snapshot.rs`, `status.rs`, each defined once as a
 //! record of `codec/` (read and written as JS objects or JSON alike).
 
@@ -40,6 +41,7 @@ mod inbox;
 mod io;
 mod ip;
 pub mod json;
+mod keep;
 mod lifecycle;
 mod message;
 mod native_store;

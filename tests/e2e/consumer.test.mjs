@@ -104,3 +104,38 @@ test('a consumer extension reconnects after its worker is stopped, beside the de
   await watch.close();
   await demoWatch.close();
 });
+
+test("an update that changes start()'s options applies them: the connection is made again with the new ones", { timeout: 90_000 }, async (t) => {
+  const server = await startServer();
+  const url = `${server.url}?tag=update`;
+  const v1 = { watchdogMs: 3000, backoffBaseMs: 200, backoffMaxMs: 1000 };
+  const write = (options) => writeFileSync(
+    join(CONSUMER_DIR, 'config.js'),
+    `export const SERVER_URL = ${JSON.stringify(url)};\nexport const OPTIONS = ${JSON.stringify(options)};\n`,
+  );
+  write(v1);
+  const env = await launch({ extensions: [CONSUMER_DIR] });
+  t.after(async () => { await env.close(); server.stop(); });
+  const [id] = env.extensionIds;
+  await until('the first version on the server', async () => (await server.stats('update')).openNow === 1);
+
+  // The next version signs in with a token (sw.auth as the first message),
+  // at the same URL. Loading the same folder again is its update: the same
+  // id, its storage kept, a new worker (chrome.runtime.reload() here
+  // unloads an extension loaded through CDP and does not bring it back).
+  write({ ...v1, authToken: 'v2-token' });
+  assert.equal(await env.browser.installExtension(CONSUMER_DIR), id);
+  const conns = await until('a connection that signed in with the new token', async () => {
+    const { perConnection } = await server.stats('update');
+    return perConnection.some((c) => c.lastTexts[0] === '{"type":"sw.auth","token":"v2-token"}') && perConnection;
+  }, 30_000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await server.stats('update')).perConnection.map((c) => [c.closeCode, c.closeReason, c.lastTexts]))}`); });
+  t.diagnostic(`connections: ${JSON.stringify(conns.map((c) => [c.closeCode, c.closeReason, c.lastTexts[0] ?? null]))}`);
+  // The restored one (made by the first worker start of the new version,
+  // with the stored options) gives way with 1000 once the new ones are seen.
+  assert.ok(conns.some((c) => c.closeCode === 1000 && c.closeReason === 'settings changed'), 'the old settings\' connection closed with 1000');
+  assert.equal(conns.filter((c) => c.closedAt === null).length, 1, 'one connection open');
+  const later = await env.page('page.html', id);
+  await until('open in the new version', async () => (await env.ask(later, { consumer: 'status' })).status.state === 'open');
+  assert.equal((await env.ask(later, { consumer: 'send', data: 'after the update' })).queued, false);
+  await until('the echo', async () => (await env.ask(later, { consumer: 'texts' })).texts.includes('after the update'));
+});

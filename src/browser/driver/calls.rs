@@ -35,6 +35,13 @@ impl Driver {
         self.with(|inner| inner.conn.connect(now(), &url, options))?
     }
 
+    /// `keepConnected(url, options)`: whether it connected (see
+    /// `Connection::keep_connected`).
+    pub(crate) fn keep_connected(&self, url: &JsValue, options: JsValue) -> Result<bool, Error> {
+        let (url, options) = connect_args(url, options)?;
+        self.with(|inner| inner.conn.keep_connected(now(), &url, options))?
+    }
+
     /// Sends `data` (a value `payload::sendable` sized at `len` bytes) as it
     /// is when the core lets it go to the socket now; `Ok(false)`: it must
     /// take the checked path ([`send`](Self::send) with a copied message).
