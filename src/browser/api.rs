@@ -58,18 +58,20 @@ impl SwWebSocket {
         self.driver.connect(&url, options).map_err(|e| js_error(&e))
     }
 
-    /// What `start({url, options})` does once the stored state is restored:
-    /// keeps the connection going to `url` with `options`. Nothing happens
-    /// when it is already meant to be connected there with the same
-    /// settings (the token included); otherwise what runs is closed with
-    /// 1000 and a connection with these starts. Returns whether it
-    /// connected; throws on a bad URL or option, changing nothing.
+    /// What `start({url, options})` does at every worker start, before
+    /// `resume()`: keeps the connection going to `url` with `options`.
+    /// Nothing happens when the restored connection goes there with the
+    /// same settings (the token included); a stored one with others is
+    /// restored with these instead (no socket opens with the old ones);
+    /// called once the state is known, what runs is closed with 1000 and a
+    /// connection with these starts. Throws on a bad URL or option,
+    /// changing nothing.
     #[wasm_bindgen(js_name = keepConnected)]
     pub fn keep_connected(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketOptions")] options: JsValue,
-    ) -> Result<bool, JsValue> {
+    ) -> Result<(), JsValue> {
         self.driver
             .keep_connected(&url, options)
             .map_err(|e| js_error(&e))

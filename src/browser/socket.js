@@ -162,10 +162,11 @@ export class SwWebSocket extends EventTarget {
       .then(async () => {
         const engine = new SwWebSocketEngine({ storageKey, storageArea }, this);
         this.#engine = engine;
+        // Connected to `url` with `options` (the engine's rule, applied as
+        // the stored state is restored: no socket opens with old settings).
+        if (url !== undefined) engine.keepConnected(url, options);
         await Promise.all([engine.resume(), history]);
         dropEarly(early);
-        // Connected to `url` with `options`, unless it already is (the engine's rule).
-        if (url !== undefined) engine.keepConnected(url, options);
         this.#resumed = true;
         return this;
       })

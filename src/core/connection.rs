@@ -55,6 +55,8 @@ pub struct Connection {
     pub(super) inbound: Inbound,
     /// The socket being opened is a wake's (see `sleep.rs`).
     pub(super) woke: bool,
+    /// What `keep_connected` was told before the stored state was read.
+    pub(super) keep: Option<(WsUrl, Options)>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -108,6 +110,7 @@ impl Connection {
             write_failed: 0,
             inbound: Inbound::default(),
             woke: false,
+            keep: None,
         }
     }
 

@@ -2,42 +2,96 @@
 //! connected to one URL with one set of settings.
 
 use crate::core::connection::Connection;
+use crate::core::snapshot::Snapshot;
 use crate::core::url::WsUrl;
-use crate::core::{Error, Options, Timestamp};
+use crate::core::{Error, Intent, Options, Timestamp};
 
-/// The reason of the close when the settings changed (an update of the
-/// extension, or a token the browser's restart took out of session storage).
+/// The reason of the close when only the settings changed (an update of
+/// the extension, or a token a browser restart took out of session storage).
 const SETTINGS_CHANGED: &str = "settings changed";
 
 impl Connection {
     /// Keeps the connection going to `url` with `options`. Nothing happens
     /// when it is already meant to be connected there with the same
     /// settings, the token included (a gave-up connection stays given up).
-    /// Otherwise what runs is closed with 1000 and a new connection starts
-    /// with these: an update that changed the options, or a browser restart
+    /// Otherwise what runs is closed with 1000 and a connection with these
+    /// starts: an update that changed the options, or a browser restart
     /// that left the stored connection without its token, takes effect.
-    /// Returns whether it connected. Both are checked first: a bad URL or
-    /// option changes nothing.
+    /// Called before the stored state is read (at a worker start, before
+    /// `resume`), the rule is applied as it is restored: a stored
+    /// connection with other settings is restored with these instead, so
+    /// that no socket opens with the old ones and no queued message goes
+    /// out on one. Both are checked first: a bad URL or option changes
+    /// nothing.
     pub fn keep_connected(
         &mut self,
         now: Timestamp,
         url: &str,
         options: Options,
-    ) -> Result<bool, Error> {
+    ) -> Result<(), Error> {
         let wanted = WsUrl::parse(url)?;
-        let config = options.to_config()?;
-        if self.intent_open && self.url.as_ref() == Some(&wanted) && self.config == config {
-            return Ok(false);
+        options.to_config()?;
+        if self.stored.restore_pending() {
+            self.keep = Some((wanted, options));
+            return Ok(());
+        }
+        self.keep_now(now, wanted, options)
+    }
+
+    /// The rule, now (its arguments checked).
+    fn keep_now(&mut self, now: Timestamp, url: WsUrl, options: Options) -> Result<(), Error> {
+        let same_url = self.url.as_ref() == Some(&url);
+        if self.intent_open && same_url && Ok(&self.config) == options.to_config().as_ref() {
+            return Ok(());
         }
         if self.intent_open {
-            let reason = if self.url.as_ref() == Some(&wanted) {
+            let reason = if same_url {
                 SETTINGS_CHANGED
             } else {
                 "url changed"
             };
             self.close(now, Some(1000), Some(reason))?;
         }
-        self.connect(now, url, options)?;
-        Ok(true)
+        self.connect(now, url.as_str(), options)
+    }
+
+    /// A read of the stored state landed (restored, or not): the rule told
+    /// before it applies now.
+    pub(super) fn apply_kept(&mut self, now: Timestamp) {
+        if let Some((url, options)) = self.keep.take() {
+            // Checked when it was told: cannot fail.
+            let _ = self.keep_now(now, url, options);
+        }
+    }
+
+    /// A snapshot about to be restored at worker start, with the settings
+    /// told by `keep_connected` in place of its own when it is meant to be
+    /// connected with others: restored, it connects at once with these.
+    pub(super) fn kept_into(
+        &self,
+        mut snapshot: Snapshot,
+        secret: Option<String>,
+    ) -> (Snapshot, Option<String>) {
+        let Some((url, options)) = &self.keep else {
+            return (snapshot, secret);
+        };
+        if snapshot.intent != Intent::Open || snapshot.gave_up {
+            return (snapshot, secret);
+        }
+        let mut stored = snapshot.options.clone();
+        stored.auth_token = secret.clone();
+        if stored.auth_token.is_none() {
+            stored.auth_query_param = None; // as `restore` does
+        }
+        let same_url = snapshot.url.as_deref() == Some(url.as_str());
+        if same_url && stored.to_config().ok() == options.to_config().ok() {
+            return (snapshot, secret);
+        }
+        snapshot.url = Some(url.as_str().to_owned());
+        snapshot.options = options.clone();
+        snapshot.attempt = 0;
+        snapshot.next_attempt_at = None;
+        snapshot.sleep_until = None;
+        (snapshot, options.auth_token.clone())
     }
 }

@@ -77,7 +77,7 @@ impl Connection {
     pub fn handle_loaded(&mut self, now: Timestamp, loaded: Loaded) -> Option<String> {
         self.stored.reading = false;
         let next_id = loaded.next_id();
-        match (self.stored.known, loaded) {
+        let why = match (self.stored.known, loaded) {
             (Known::Yes, _) => None,
             (known, Loaded::Failed(error)) => {
                 self.report(error);
@@ -108,7 +108,9 @@ impl Connection {
                 self.inbound_known();
                 why
             }
-        }
+        };
+        self.apply_kept(now);
+        why
     }
 
     /// Counts one more start of the worker (as
@@ -133,7 +135,8 @@ impl Connection {
         let (why, error) = match found {
             Loaded::Snapshot(snapshot, secret) => {
                 let restored = if apply {
-                    self.restore(now, *snapshot, secret)
+                    let (snapshot, secret) = self.kept_into(*snapshot, secret);
+                    self.restore(now, snapshot, secret)
                 } else {
                     Connection::new().restore(now, *snapshot, secret)
                 };

@@ -32,4 +32,10 @@ impl Stored {
     pub(super) fn holds_writes(&self) -> bool {
         self.store && self.known != Known::Yes
     }
+
+    /// Whether a worker start's restore is still to come (nothing read, no
+    /// `connect()` first).
+    pub(super) fn restore_pending(&self) -> bool {
+        self.store && self.known == Known::Unread
+    }
 }

@@ -5,7 +5,8 @@
 // watched from the server: it must come back by its alarm alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   launch, startServer, watchWorker, until, assertNotAttached, CONSUMER_DIR, EXTENSION_DIR,
@@ -130,12 +131,53 @@ test("an update that changes start()'s options applies them: the connection is m
     return perConnection.some((c) => c.lastTexts[0] === '{"type":"sw.auth","token":"v2-token"}') && perConnection;
   }, 30_000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await server.stats('update')).perConnection.map((c) => [c.closeCode, c.closeReason, c.lastTexts]))}`); });
   t.diagnostic(`connections: ${JSON.stringify(conns.map((c) => [c.closeCode, c.closeReason, c.lastTexts[0] ?? null]))}`);
-  // The restored one (made by the first worker start of the new version,
-  // with the stored options) gives way with 1000 once the new ones are seen.
-  assert.ok(conns.some((c) => c.closeCode === 1000 && c.closeReason === 'settings changed'), 'the old settings\' connection closed with 1000');
-  assert.equal(conns.filter((c) => c.closedAt === null).length, 1, 'one connection open');
+  // The new version's first worker start restored the stored connection
+  // with the new settings: no socket opened with the old ones.
+  assert.equal(conns.length, 2, 'the first version\'s, then one with the token');
+  assert.equal(conns[0].closeCode, 1001, 'the first version\'s worker went away');
+  assert.equal(conns[1].closedAt, null);
   const later = await env.page('page.html', id);
   await until('open in the new version', async () => (await env.ask(later, { consumer: 'status' })).status.state === 'open');
   assert.equal((await env.ask(later, { consumer: 'send', data: 'after the update' })).queued, false);
   await until('the echo', async () => (await env.ask(later, { consumer: 'texts' })).texts.includes('after the update'));
+});
+
+test('a browser restart empties session storage: the messages queued before it go out after the token, on the only socket', { timeout: 120_000 }, async (t) => {
+  let server = await startServer();
+  const url = `${server.url}?tag=restart`;
+  // The token as a first message (sw.auth): the URL is the stored one, and
+  // a worker start opens a socket to it while the module loads.
+  const options = { authToken: 'the-token', watchdogMs: 3000, backoffBaseMs: 200, backoffMaxMs: 1000 };
+  writeFileSync(
+    join(CONSUMER_DIR, 'config.js'),
+    `export const SERVER_URL = ${JSON.stringify(url)};\nexport const OPTIONS = ${JSON.stringify(options)};\n`,
+  );
+  const profile = mkdtempSync(join(tmpdir(), 'sw-websocket-e2e-restart-'));
+  let env = await launch({ extensions: [CONSUMER_DIR], profile });
+  t.after(async () => { await env.close(); server.stop(); rmSync(profile, { recursive: true, force: true }); });
+  const [id] = env.extensionIds;
+  await until('open on the server', async () => (await server.stats('restart')).openNow === 1);
+  const page = await env.page('page.html', id);
+  const ask = (request) => env.ask(page, request);
+
+  server.kill();
+  await until('the consumer to notice', async () => (await ask({ consumer: 'status' })).status.state !== 'open');
+  const queued = Array.from({ length: 10 }, (_, i) => `queued-${i}`);
+  for (const data of queued) assert.equal((await ask({ consumer: 'send', data })).queued, true);
+  await env.close(); // the browser quits; its profile stays
+
+  server = await startServer(['--port', String(server.port)]);
+  env = await launch({ extensions: [CONSUMER_DIR], profile }); // the same profile: local storage kept, session storage empty
+  const conn = await until('the queued messages on the server', async () => {
+    const { perConnection } = await server.stats('restart');
+    return perConnection.find((c) => c.lastTexts.length > queued.length);
+  }, 30_000, 250);
+  const { perConnection } = await server.stats('restart');
+  t.diagnostic(`after the restart: ${JSON.stringify(perConnection.map((c) => [c.closeCode, c.lastTexts.length, c.lastTexts[0] ?? null]))}`);
+  assert.deepEqual(conn.lastTexts, ['{"type":"sw.auth","token":"the-token"}', ...queued], 'the token first, then the queue in order');
+  assert.equal(perConnection.length, 1, 'one connection: none was opened without the token');
+  const later = await env.page('page.html', id);
+  const { status } = await env.ask(later, { consumer: 'status' });
+  assert.equal(status.outbox, 0);
+  assert.ok(status.workerStarts >= 2, `workerStarts ${status.workerStarts}`);
 });

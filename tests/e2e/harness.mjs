@@ -58,8 +58,9 @@ export async function startServer(args = [], { profile = 'debug' } = {}) {
  * profile. The browser connection ignores service workers (targetFilter), so
  * puppeteer does not stay attached to the worker a test is timing.
  */
-export async function launch({ headless = true, extensions = [EXTENSION_DIR] } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'sw-websocket-e2e-'));
+export async function launch({ headless = true, extensions = [EXTENSION_DIR], profile: kept } = {}) {
+  // `profile`: a folder of the caller's, kept on close (a browser restart).
+  const profile = kept ?? mkdtempSync(join(tmpdir(), 'sw-websocket-e2e-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless,
@@ -106,7 +107,7 @@ export async function launch({ headless = true, extensions = [EXTENSION_DIR] } =
     },
     async close() {
       await browser.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
+      if (!kept) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

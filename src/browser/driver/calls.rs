@@ -35,9 +35,8 @@ impl Driver {
         self.with(|inner| inner.conn.connect(now(), &url, options))?
     }
 
-    /// `keepConnected(url, options)`: whether it connected (see
-    /// `Connection::keep_connected`).
-    pub(crate) fn keep_connected(&self, url: &JsValue, options: JsValue) -> Result<bool, Error> {
+    /// `keepConnected(url, options)` (see `Connection::keep_connected`).
+    pub(crate) fn keep_connected(&self, url: &JsValue, options: JsValue) -> Result<(), Error> {
         let (url, options) = connect_args(url, options)?;
         self.with(|inner| inner.conn.keep_connected(now(), &url, options))?
     }
