@@ -35,6 +35,17 @@ fn restarted(snapshot: Snapshot, secret: Option<String>) -> Connection {
     conn
 }
 
+const NO_RETRIES: &str = r#"{"maxRetries": 0}"#;
+
+/// A connection that gave up at its first loss.
+fn given_up() -> Connection {
+    let mut conn = Connection::new();
+    conn.connect(Timestamp(T), URL, opts(NO_RETRIES))
+        .expect("connect");
+    conn.handle_close(Timestamp(T + 1), 1006, "", false);
+    conn
+}
+
 /// The URLs opened and the closes asked for, in order.
 fn opens_and_closes(conn: &mut Connection) -> Vec<String> {
     actions(conn)
@@ -132,14 +143,10 @@ fn a_closed_intent_connects_and_a_gave_up_one_stays() {
     assert_eq!(fresh.keep_connected(Timestamp(T), URL, opts("{}")), Ok(()));
     assert_eq!(opens_and_closes(&mut fresh), [format!("open {URL}")]);
 
-    let mut gave_up = Connection::new();
-    gave_up
-        .connect(Timestamp(T), URL, opts(r#"{"maxRetries": 0}"#))
-        .expect("connect");
-    gave_up.handle_close(Timestamp(T + 1), 1006, "", false);
+    let mut gave_up = given_up();
     actions(&mut gave_up);
     assert_eq!(gave_up.status().state, ConnState::GaveUp);
-    let kept = gave_up.keep_connected(Timestamp(T + 2), URL, opts(r#"{"maxRetries": 0}"#));
+    let kept = gave_up.keep_connected(Timestamp(T + 2), URL, opts(NO_RETRIES));
     assert_eq!(kept, Ok(()));
     assert_eq!(
         opens_and_closes(&mut gave_up),
@@ -249,12 +256,7 @@ fn told_first_a_closed_or_missing_state_connects_and_a_gave_up_one_stays() {
     assert_eq!(nothing.handle_loaded(Timestamp(T), Loaded::Nothing), None);
     assert_eq!(opens_and_closes(&mut nothing), [format!("open {URL}")]);
 
-    let mut gave_up = Connection::new();
-    gave_up
-        .connect(Timestamp(T), URL, opts(r#"{"maxRetries": 0}"#))
-        .expect("connect");
-    gave_up.handle_close(Timestamp(T + 1), 1006, "", false);
-    let mut conn = started_keeping(gave_up.snapshot(), None, r#"{"maxRetries": 0}"#);
+    let mut conn = started_keeping(given_up().snapshot(), None, NO_RETRIES);
     assert_eq!(opens_and_closes(&mut conn), Vec::<String>::new());
     assert_eq!(conn.status().state, ConnState::GaveUp);
 }

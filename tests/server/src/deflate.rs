@@ -6,9 +6,9 @@
 //! keepalives not echoed); control calls reach it the same way; each
 //! message that came compressed is counted (`compressedMessages`).
 
+use crate::raw::switching_protocols;
 use crate::stats::{Command, Hub};
 use crate::ws::{on_text, Registered};
-use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -52,18 +52,13 @@ pub fn upgrade(hub: Arc<Hub>, mut request: Request, tag: Option<String>) -> Resp
         let Ok(upgraded) = upgraded.await else { return };
         serve(conn, TokioIo::new(upgraded), tag, compress).await;
     });
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let headers = response.headers_mut();
-    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-    headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
-    if let Ok(value) = HeaderValue::from_str(&accept) {
-        headers.insert(header::SEC_WEBSOCKET_ACCEPT, value);
-    }
+    let mut response = switching_protocols(&accept);
     if compress {
         // Both sides keep their window across messages (no parameters).
         let taken = HeaderValue::from_static("permessage-deflate");
-        headers.insert(header::SEC_WEBSOCKET_EXTENSIONS, taken);
+        response
+            .headers_mut()
+            .insert(header::SEC_WEBSOCKET_EXTENSIONS, taken);
     }
     response
 }

@@ -35,12 +35,17 @@ pub fn bad_utf8(hub: Arc<Hub>, mut request: Request, tag: Option<String>) -> Res
         }
         hub.close(id, None, None);
     });
+    switching_protocols(&accept)
+}
+
+/// The `101 Switching Protocols` answer of a handshake done by hand.
+pub fn switching_protocols(accept: &str) -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let headers = response.headers_mut();
     headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
     headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
-    if let Ok(value) = HeaderValue::from_str(&accept) {
+    if let Ok(value) = HeaderValue::from_str(accept) {
         headers.insert(header::SEC_WEBSOCKET_ACCEPT, value);
     }
     response
