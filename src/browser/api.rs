@@ -55,7 +55,9 @@ impl SwWebSocket {
         #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
-        self.driver.connect(&url, options).map_err(|e| js_error(&e))
+        self.driver
+            .connect(&url, options, false)
+            .map_err(|e| js_error(&e))
     }
 
     /// What `start({url, options})` does at every worker start, before
@@ -73,7 +75,7 @@ impl SwWebSocket {
         #[wasm_bindgen(unchecked_optional_param_type = "SwWebSocketOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         self.driver
-            .keep_connected(&url, options)
+            .connect(&url, options, true)
             .map_err(|e| js_error(&e))
     }
 

@@ -71,7 +71,7 @@ fn answer(driver: &Driver, request: &JsValue) -> Result<Reply, Error> {
     match cmd.as_str() {
         "status" => now(object(&[("status", driver.status())])),
         "connect" => {
-            driver.connect(&field(request, "url"), field(request, "options"))?;
+            driver.connect(&field(request, "url"), field(request, "options"), false)?;
             now(object(&[]))
         }
         "send" => {

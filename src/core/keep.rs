@@ -41,7 +41,7 @@ impl Connection {
     /// The rule, now (its arguments checked).
     fn keep_now(&mut self, now: Timestamp, url: WsUrl, options: Options) -> Result<(), Error> {
         let same_url = self.url.as_ref() == Some(&url);
-        if self.intent_open && same_url && Ok(&self.config) == options.to_config().as_ref() {
+        if self.intent_open && same_url && self.options == options {
             return Ok(());
         }
         if self.intent_open {
@@ -64,19 +64,16 @@ impl Connection {
         }
     }
 
-    /// A snapshot about to be restored at worker start, with the settings
-    /// told by `keep_connected` in place of its own when it is meant to be
-    /// connected with others: restored, it connects at once with these.
-    pub(super) fn kept_into(
-        &self,
-        mut snapshot: Snapshot,
-        secret: Option<String>,
-    ) -> (Snapshot, Option<String>) {
+    /// A snapshot about to be restored at worker start, and its `secret`:
+    /// the settings told by `keep_connected` put in place of its own when it
+    /// is meant to be connected with others; restored, it connects at once
+    /// with these.
+    pub(super) fn keep_into(&self, snapshot: &mut Snapshot, secret: &mut Option<String>) {
         let Some((url, options)) = &self.keep else {
-            return (snapshot, secret);
+            return;
         };
         if snapshot.intent != Intent::Open || snapshot.gave_up {
-            return (snapshot, secret);
+            return;
         }
         let mut stored = snapshot.options.clone();
         stored.auth_token = secret.clone();
@@ -84,14 +81,14 @@ impl Connection {
             stored.auth_query_param = None; // as `restore` does
         }
         let same_url = snapshot.url.as_deref() == Some(url.as_str());
-        if same_url && stored.to_config().ok() == options.to_config().ok() {
-            return (snapshot, secret);
+        if same_url && stored == *options {
+            return;
         }
         snapshot.url = Some(url.as_str().to_owned());
         snapshot.options = options.clone();
         snapshot.attempt = 0;
         snapshot.next_attempt_at = None;
         snapshot.sleep_until = None;
-        (snapshot, options.auth_token.clone())
+        *secret = options.auth_token.clone();
     }
 }

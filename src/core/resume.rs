@@ -133,10 +133,10 @@ impl Connection {
     /// reported, never silently dropped; returns why to quarantine it.
     fn check_found(&mut self, now: Timestamp, found: Loaded, apply: bool) -> Option<String> {
         let (why, error) = match found {
-            Loaded::Snapshot(snapshot, secret) => {
+            Loaded::Snapshot(mut snapshot, mut secret) => {
                 let restored = if apply {
-                    let (snapshot, secret) = self.kept_into(*snapshot, secret);
-                    self.restore(now, snapshot, secret)
+                    self.keep_into(&mut snapshot, &mut secret);
+                    self.restore(now, *snapshot, secret)
                 } else {
                     Connection::new().restore(now, *snapshot, secret)
                 };

@@ -29,16 +29,14 @@ impl Driver {
         })
     }
 
-    /// `connect(url, options)`.
-    pub(crate) fn connect(&self, url: &JsValue, options: JsValue) -> Result<(), Error> {
+    /// `connect(url, options)`, or with `keep` `keepConnected(url, options)`
+    /// (see `Connection::keep_connected`): one body for both.
+    pub(crate) fn connect(&self, url: &JsValue, options: JsValue, keep: bool) -> Result<(), Error> {
         let (url, options) = connect_args(url, options)?;
-        self.with(|inner| inner.conn.connect(now(), &url, options))?
-    }
-
-    /// `keepConnected(url, options)` (see `Connection::keep_connected`).
-    pub(crate) fn keep_connected(&self, url: &JsValue, options: JsValue) -> Result<(), Error> {
-        let (url, options) = connect_args(url, options)?;
-        self.with(|inner| inner.conn.keep_connected(now(), &url, options))?
+        self.with(|inner| match keep {
+            true => inner.conn.keep_connected(now(), &url, options),
+            false => inner.conn.connect(now(), &url, options),
+        })?
     }
 
     /// Sends `data` (a value `payload::sendable` sized at `len` bytes) as it
