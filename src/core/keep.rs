@@ -2,6 +2,7 @@
 //! connected to one URL with one set of settings.
 
 use crate::core::connection::Connection;
+use crate::core::restore::with_secret;
 use crate::core::snapshot::Snapshot;
 use crate::core::url::WsUrl;
 use crate::core::{Error, Intent, Options, Timestamp};
@@ -75,13 +76,8 @@ impl Connection {
         if snapshot.intent != Intent::Open || snapshot.gave_up {
             return;
         }
-        let mut stored = snapshot.options.clone();
-        stored.auth_token = secret.clone();
-        if stored.auth_token.is_none() {
-            stored.auth_query_param = None; // as `restore` does
-        }
         let same_url = snapshot.url.as_deref() == Some(url.as_str());
-        if same_url && stored == *options {
+        if same_url && with_secret(&snapshot.options, secret.clone()) == *options {
             return;
         }
         snapshot.url = Some(url.as_str().to_owned());

@@ -7,7 +7,7 @@ use crate::core::io::Event;
 use crate::core::outbox::Outbox;
 use crate::core::snapshot::{Snapshot, SNAPSHOT_VERSION};
 use crate::core::state::Phase;
-use crate::core::{Error, Intent, Timestamp, WsUrl};
+use crate::core::{Error, Intent, Options, Timestamp, WsUrl};
 
 impl Connection {
     /// Restores a stored snapshot (and the session secret), and reconnects
@@ -43,12 +43,7 @@ impl Connection {
         if all > MAX_ID {
             return Err(corrupt("nextId or a counter out of range".into()));
         }
-        let mut options = snapshot.options.clone();
-        options.auth_token = secret;
-        if options.auth_query_param.is_some() && options.auth_token.is_none() {
-            // The session secret is gone (browser restart): connect without it.
-            options.auth_query_param = None;
-        }
+        let options = with_secret(&snapshot.options, secret);
         let config = options
             .to_config()
             .map_err(|e| corrupt(format!("stored options: {e}")))?;
@@ -123,4 +118,15 @@ impl Connection {
         }
         Ok(())
     }
+}
+
+/// Stored `options` with the session `secret`, as a restore takes them.
+pub(super) fn with_secret(options: &Options, secret: Option<String>) -> Options {
+    let mut options = options.clone();
+    options.auth_token = secret;
+    if options.auth_token.is_none() {
+        // The session secret is gone (browser restart): connect without it.
+        options.auth_query_param = None;
+    }
+    options
 }
